@@ -1,0 +1,63 @@
+# Two commands for a newcomer: `make run` and `make test`. Everything else is for the team.
+# Needs only Python 3.11+; the virtual environment and packages are set up on first use.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint format superuser clean-venv help
+
+help:
+	@echo "make run        set up and serve the seeded site at http://$(HOST):$(PORT)/"
+	@echo "make test       set up and run every test"
+	@echo "make lint       ruff and the migrations check"
+	@echo "make superuser  create an account for /admin/"
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' \
+		|| { echo "Python 3.11 or newer is needed (found: $$($(PYTHON) --version))."; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+
+# The stamps make a second `make run` skip the install unless a requirements file changed.
+$(VENV)/.runtime-installed: requirements.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+$(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@touch $@ $(VENV)/.runtime-installed
+
+run: $(VENV)/.runtime-installed
+	$(MANAGE) migrate --noinput
+	$(MANAGE) load_ioi_content --if-empty
+	@echo ""
+	@echo "  The site:  http://$(HOST):$(PORT)/"
+	@echo "  The admin: http://$(HOST):$(PORT)/admin/"
+	@if $(MANAGE) shell -c "from django.contrib.auth import get_user_model as u; import sys; sys.exit(0 if u().objects.filter(is_superuser=True).exists() else 1)" 2>/dev/null; \
+		then echo "  Sign in with the account you made with 'make superuser'."; \
+		else echo "  No admin account yet: stop the server and run 'make superuser' to make one."; fi
+	@echo ""
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+test: $(VENV)/.dev-installed
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.dev-installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(MANAGE) makemigrations --check --dry-run
+
+format: $(VENV)/.dev-installed
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+superuser: $(VENV)/.runtime-installed
+	$(MANAGE) migrate --noinput
+	$(MANAGE) createsuperuser
+
+clean-venv:
+	rm -rf $(VENV)

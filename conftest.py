@@ -1,0 +1,220 @@
+"""Fixtures shared by every app's tests: small page trees built per test, and the browser.
+
+This file stands above the apps (like ioisite/urls.py), so it may import both home/ and pages/;
+the tests in pages/ reach the home page only through these fixtures."""
+
+import os
+import shutil
+from io import BytesIO
+from types import SimpleNamespace
+
+import pytest
+from django.core.cache import cache
+from django.core.files.base import ContentFile
+from PIL import Image as PILImage
+from wagtail.images.models import Image
+from wagtail.models import Page, Site
+
+from home.models import FeaturedInitiative, HomePage
+from pages.models import (
+    ContactPage,
+    ImpactHighlight,
+    ImpactPage,
+    InitiativeIndexPage,
+    InitiativePage,
+    OrganisationSettings,
+    StandardPage,
+)
+
+CHROMIUM = os.environ.get("IOI_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Wagtail caches site root paths; a row id from a rolled-back test must not leak."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def add_page(parent, page_class, **fields):
+    fields.setdefault("slug", fields["title"].lower().replace(" ", "-"))
+    page = page_class(**fields)
+    parent.add_child(instance=page)
+    return page
+
+
+def paragraph(html):
+    return {"type": "paragraph", "value": html}
+
+
+def make_image(title="Workshop", size=(1600, 900)):
+    buffer = BytesIO()
+    PILImage.new("RGB", size, (11, 79, 108)).save(buffer, "PNG")
+    return Image.objects.create(title=title, file=ContentFile(buffer.getvalue(), "image.png"))
+
+
+def build_home(**fields):
+    """A home page at the top of the tree, served by the default site."""
+    root = Page.get_first_root_node()
+    fields = {
+        "title": "Home",
+        "slug": "test-home",
+        "headline": "Open infrastructure that lasts",
+        "introduction": "<p>We help institutions invest in open infrastructure.</p>",
+        **fields,
+    }
+    home = add_page(root, HomePage, **fields)
+    Site.objects.update_or_create(
+        is_default_site=True,
+        defaults={"hostname": "localhost", "port": 80, "root_page": home, "site_name": "IOI"},
+    )
+    return home
+
+
+def build_initiatives(index, count, start=1):
+    return [
+        add_page(
+            index,
+            InitiativePage,
+            title=f"Initiative {n}",
+            slug=f"initiative-{n}",
+            summary=f"Summary of initiative {n}.",
+            status="active",
+            body=[paragraph(f"<p>Body of initiative {n}.</p>")],
+        )
+        for n in range(start, start + count)
+    ]
+
+
+def build_site(initiatives=3):
+    """The shape of the real site, small: every page type once, with its fields filled."""
+    home = build_home(body=[paragraph("<p>How we work, in brief.</p>")])
+    index = add_page(
+        home,
+        InitiativeIndexPage,
+        title="Our work",
+        slug="initiatives",
+        introduction="<p>Three strands of work.</p>",
+        show_in_menus=True,
+    )
+    impact = add_page(
+        home,
+        ImpactPage,
+        title="Our impact",
+        slug="impact",
+        introduction="<p>What changed.</p>",
+        body=[paragraph("<p>More on our impact.</p>")],
+        show_in_menus=True,
+    )
+    for n, (figure, label) in enumerate(
+        [("10+", "organisations supported"), ("Policy", "funding models"), ("Cited", "research")]
+    ):
+        ImpactHighlight.objects.create(
+            page=impact,
+            sort_order=n,
+            figure=figure,
+            label=label,
+            description=f"About {label}.",
+            source_url="https://example.org/impact",
+        )
+    contact = add_page(
+        home,
+        ContactPage,
+        title="Contact",
+        slug="contact",
+        introduction="<p>Write to us.</p>",
+        show_in_menus=True,
+    )
+    about = add_page(
+        home,
+        StandardPage,
+        title="About",
+        slug="about",
+        introduction="Who we are.",
+        body=[paragraph("<p>Our history.</p>")],
+        show_in_menus=True,
+    )
+    return SimpleNamespace(
+        home=home,
+        index=index,
+        initiatives=build_initiatives(index, initiatives),
+        impact=impact,
+        contact=contact,
+        about=about,
+    )
+
+
+@pytest.fixture
+def site_tree(db):
+    return build_site()
+
+
+@pytest.fixture
+def organisation(db):
+    org = OrganisationSettings.load()
+    org.organisation_name = "Invest in Open Infrastructure"
+    org.tagline = "Evidence and funding for open infrastructure"
+    org.contact_email = "info@investinopen.org"
+    org.website_url = "https://investinopen.org/"
+    org.postal_address = "1 Example Street\nExample Town"
+    org.newsletter_url = "https://share.investinopen.org/newsletter"
+    org.footer_text = "Content licensed CC BY 4.0."
+    org.social_profiles = [
+        {"type": "profile", "value": {"service": "mastodon", "url": "https://example.social/@ioi"}}
+    ]
+    org.save()
+    return org
+
+
+@pytest.fixture
+def feature(db):
+    def _feature(home, *initiatives):
+        for n, initiative in enumerate(initiatives):
+            FeaturedInitiative.objects.create(page=home, initiative=initiative, sort_order=n)
+
+    return _feature
+
+
+# The browser
+
+
+def _chromium_or_skip():
+    if shutil.which(CHROMIUM) or os.path.exists(CHROMIUM):
+        return CHROMIUM
+    reason = (
+        f"Chromium not found at {CHROMIUM}: install Debian's chromium "
+        "(apt-get install chromium) to run the browser tests."
+    )
+    if os.environ.get("IOI_REQUIRE_BROWSER") == "1":
+        pytest.fail(reason + " IOI_REQUIRE_BROWSER=1 makes this a failure.")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    executable = _chromium_or_skip()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page_in_browser(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    tab.set_default_timeout(15_000)
+    yield tab
+    context.close()

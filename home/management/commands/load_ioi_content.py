@@ -1,0 +1,239 @@
+"""Build the IOI site from the seeded copy in home/seed_content.py.
+
+Only creates what is missing: a page that exists (found by its slug under its parent) and
+settings an editor has filled in are never touched, so a second run changes nothing.
+"""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from wagtail.coreutils import get_supported_content_language_variant
+from wagtail.models import Locale, Page, Site
+
+from home import seed_content as content
+from home.models import FeaturedInitiative, HomePage
+from pages.models import (
+    ContactPage,
+    ImpactHighlight,
+    ImpactPage,
+    InitiativeIndexPage,
+    InitiativePage,
+    OrganisationSettings,
+    StandardPage,
+)
+
+# The page Wagtail's first migration creates, replaced by the home page on a fresh site.
+WAGTAIL_PLACEHOLDER_TITLE = "Welcome to your new Wagtail site!"
+SETTINGS_FIELDS = [
+    "organisation_name",
+    "tagline",
+    "contact_email",
+    "website_url",
+    "postal_address",
+    "newsletter_url",
+    "footer_text",
+]
+
+
+class Command(BaseCommand):
+    help = (
+        "Create the IOI site's pages and settings from the seeded copy. Creates only what is "
+        "missing and never changes what exists."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Do nothing if the site already has a home page (what `make run` uses, so "
+            "pages an editor deleted are not brought back).",
+        )
+
+    def handle(self, *args, if_empty=False, **options):
+        if if_empty and HomePage.objects.exists():
+            self.stdout.write("The site already has content: nothing loaded.")
+            return
+        with transaction.atomic():
+            seeder = Seeder()
+            seeder.run()
+        if seeder.created:
+            self.stdout.write(
+                self.style.SUCCESS(f"Created {len(seeder.created)}: " + ", ".join(seeder.created))
+            )
+        else:
+            self.stdout.write("Everything was already there: nothing changed.")
+
+
+class Seeder:
+    def __init__(self):
+        self.created = []  # what this run made, for the summary
+        self.pages_by_slug = {}
+        self._new_pages = []  # (page, spec) whose streams are filled once every page exists
+
+    def run(self):
+        home = self.home_page()
+        index = self.child(home, InitiativeIndexPage, content.INITIATIVE_INDEX, in_menu=True)
+        for spec in content.INITIATIVES:
+            self.child(index, InitiativePage, spec)
+        self.child(home, ImpactPage, content.IMPACT, in_menu=True)
+        self.child(home, ContactPage, content.CONTACT, in_menu=True)
+        self.child(home, StandardPage, content.ABOUT, in_menu=True)
+        self.child(home, StandardPage, content.ACCESSIBILITY)
+        for page, spec in self._new_pages:
+            self.fill_and_publish(page, spec)
+        self.organisation_settings()
+
+    # Pages
+
+    def home_page(self):
+        site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
+        if site and isinstance(site.root_page.specific, HomePage):
+            return site.root_page.specific
+        existing = HomePage.objects.first()
+        if existing:
+            return existing
+
+        root = Page.get_first_root_node() or self.tree_root()
+        placeholder = root.get_children().filter(title=WAGTAIL_PLACEHOLDER_TITLE).first()
+        if placeholder and placeholder.specific_class is Page and not placeholder.get_children():
+            placeholder.delete()
+            root.refresh_from_db()
+        home = HomePage(
+            title=content.HOME["title"],
+            slug="home",
+            seo_title=content.HOME["seo_title"],
+            search_description=content.HOME["search_description"],
+            headline=content.HOME["headline"],
+            introduction=content.HOME["introduction"],
+            key_activities_heading=content.HOME["key_activities_heading"],
+            impact_heading=content.HOME["impact_teaser_heading"],
+            locale=Locale.get_default(),
+        )
+        root.add_child(instance=home)
+        self._record(home, content.HOME)
+        if site:
+            site.root_page = home
+            site.save()
+        else:
+            Site.objects.create(
+                hostname="localhost",
+                port=80,
+                root_page=home,
+                is_default_site=True,
+                site_name=content.SETTINGS["organisation_name"],
+            )
+        return home
+
+    def tree_root(self):
+        """The tree's root, as Wagtail's first migration makes it; gone after `manage.py flush`."""
+        locale, _ = Locale.objects.get_or_create(
+            language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
+        )
+        return Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
+
+    def child(self, parent, page_class, spec, in_menu=False):
+        existing = parent.get_children().filter(slug=spec["slug"]).first()
+        if existing:
+            self.pages_by_slug[spec["slug"]] = existing
+            return existing
+        fields = {
+            name: spec[name]
+            for name in ("summary", "status", "introduction")
+            if name in spec and hasattr(page_class, name)
+        }
+        page = page_class(
+            title=spec["title"],
+            slug=spec["slug"],
+            search_description=spec.get("search_description", ""),
+            show_in_menus=in_menu,
+            **fields,
+        )
+        parent.add_child(instance=page)
+        self._record(page, spec)
+        return page
+
+    def _record(self, page, spec):
+        self.pages_by_slug[page.slug] = page
+        self._new_pages.append((page, spec))
+        self.created.append(f"{page._meta.verbose_name} '{page.title}'")
+
+    def fill_and_publish(self, page, spec):
+        """Streams and inlines need every linked page to exist, so they come second."""
+        if "body" in spec:
+            page.body = self.stream(spec["body"])
+        if "related_links" in spec:
+            page.related_links = [
+                {"type": "link", "value": link}
+                for link in map(self.link, spec["related_links"])
+                if link
+            ]
+        if spec.get("call_to_action"):
+            cta = self.call_to_action(spec["call_to_action"])
+            page.call_to_action = [{"type": "call_to_action", "value": cta}] if cta else []
+        if isinstance(page, ImpactPage):
+            page.highlights = [
+                ImpactHighlight(sort_order=n, **h) for n, h in enumerate(spec["highlights"])
+            ]
+        if isinstance(page, HomePage):
+            chosen = [self.pages_by_slug.get(s["slug"]) for s in content.INITIATIVES]
+            page.featured_initiatives = [
+                FeaturedInitiative(initiative=initiative, sort_order=n)
+                for n, initiative in enumerate(filter(None, chosen))
+            ]
+        page.save_revision(log_action=True).publish()
+
+    def stream(self, blocks):
+        data = []
+        for block_type, value in blocks:
+            if block_type == "link_list":
+                links = [link for link in map(self.link, value["links"]) if link]
+                value = {**value, "links": links}
+            elif block_type == "call_to_action":
+                value = self.call_to_action(value)
+            if value:
+                data.append({"type": block_type, "value": value})
+        return data
+
+    def link(self, spec):
+        """A seed link as LinkBlock data; None if it points at a page that no longer exists."""
+        if "page" in spec:
+            page = self.pages_by_slug.get(spec["page"])
+            if page is None:
+                return None
+            return {"page": page.pk, "url": "", "title": spec["title"]}
+        return {"page": None, "url": spec["url"], "title": spec["title"]}
+
+    def call_to_action(self, spec):
+        link = self.link(spec["link"])
+        return {**spec, "link": link} if link else None
+
+    # Settings
+
+    def organisation_settings(self):
+        """Filled in only while untouched: every field still at its blank default."""
+        org = OrganisationSettings.load()
+        untouched = (
+            all(
+                getattr(org, name) in ("", OrganisationSettings._meta.get_field(name).default)
+                for name in SETTINGS_FIELDS
+            )
+            and not org.footer_links
+            and not org.social_profiles
+        )
+        if not untouched:
+            return
+        for name in SETTINGS_FIELDS:
+            setattr(org, name, content.SETTINGS[name])
+        org.footer_links = [
+            {"type": "link", "value": link}
+            for link in (
+                self.link({"title": "About IOI", "page": content.ABOUT["slug"]}),
+                self.link(
+                    {"title": "Accessibility statement", "page": content.ACCESSIBILITY["slug"]}
+                ),
+                self.link({"title": "Contact", "page": content.CONTACT["slug"]}),
+            )
+            if link
+        ]
+        org.save()
+        self.created.append("organisation settings")

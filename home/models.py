@@ -1,0 +1,124 @@
+from django.db import models
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from pages.blocks import BodyBlock, call_to_action_stream
+from pages.models import HeroImageMixin, ImpactPage, InitiativePage
+from pages.models.base import INTRODUCTION_FEATURES
+
+KEY_ACTIVITIES_SHOWN = 3
+IMPACT_HIGHLIGHTS_SHOWN = 3
+
+
+class HomePage(HeroImageMixin, Page):
+    """The overview: who the organisation is, its key activities and its impact."""
+
+    headline = models.CharField(
+        max_length=150,
+        help_text="The main message at the top of the page, in a sentence. It is the page's "
+        "only level 1 heading.",
+    )
+    introduction = RichTextField(
+        features=INTRODUCTION_FEATURES,
+        blank=True,
+        help_text="A short paragraph under the headline: what the organisation does.",
+    )
+    body = StreamField(
+        BodyBlock(),
+        blank=True,
+        help_text="Optional content between the introduction and the key activities.",
+    )
+    key_activities_heading = models.CharField(
+        max_length=120,
+        default="Our key activities",
+        help_text="The heading above the featured initiatives.",
+    )
+    impact_heading = models.CharField(
+        max_length=120,
+        default="Our impact",
+        help_text="The heading above the impact highlights, which come from the impact page.",
+    )
+    call_to_action = StreamField(
+        call_to_action_stream(),
+        blank=True,
+        max_num=1,
+        help_text="Optional. One invitation shown at the end of the page.",
+    )
+
+    content_panels = Page.content_panels + [
+        FieldPanel("headline"),
+        FieldPanel("introduction"),
+        *HeroImageMixin.hero_panels,
+        FieldPanel("body"),
+        MultiFieldPanel(
+            [
+                FieldPanel("key_activities_heading"),
+                InlinePanel(
+                    "featured_initiatives",
+                    label="Initiative",
+                    help_text="Choose the initiatives to feature, in order. With none chosen, "
+                    f"the {KEY_ACTIVITIES_SHOWN} most recently published are shown.",
+                    max_num=6,
+                ),
+            ],
+            heading="Key activities",
+        ),
+        FieldPanel("impact_heading"),
+        FieldPanel("call_to_action"),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("headline"),
+        index.SearchField("introduction"),
+        index.SearchField("body"),
+    ]
+
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = [
+        "pages.InitiativeIndexPage",
+        "pages.ImpactPage",
+        "pages.ContactPage",
+        "pages.StandardPage",
+    ]
+
+    template = "home/home_page.html"
+
+    def key_activities(self):
+        """The featured initiatives in the editor's order, else the latest. Reads the in-memory
+        choices, so a preview shows what the editor has just picked."""
+        chosen = [f.initiative_id for f in self.featured_initiatives.all() if f.initiative_id]
+        if chosen:
+            found = InitiativePage.objects.for_listing().in_bulk(chosen)
+            return [found[pk] for pk in chosen if pk in found]
+        return list(
+            InitiativePage.objects.for_listing()
+            .descendant_of(self)
+            .order_by("-first_published_at")[:KEY_ACTIVITIES_SHOWN]
+        )
+
+    def impact_page(self):
+        return ImpactPage.objects.live().public().descendant_of(self).first()
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["key_activities"] = self.key_activities()
+        impact_page = self.impact_page()
+        context["impact_page"] = impact_page
+        context["impact_highlights"] = (
+            impact_page.highlights.all()[:IMPACT_HIGHLIGHTS_SHOWN] if impact_page else []
+        )
+        return context
+
+
+class FeaturedInitiative(Orderable):
+    page = ParentalKey(HomePage, on_delete=models.CASCADE, related_name="featured_initiatives")
+    initiative = models.ForeignKey(
+        "pages.InitiativePage",
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text="An initiative to feature on the home page.",
+    )
+
+    panels = [FieldPanel("initiative")]

@@ -1,0 +1,438 @@
+"""Seeded copy used by the load_ioi_content command.
+
+Written for the site from the seed documents (ioi-overview.md and ioi-facts.md). Pure data with no
+Django imports, so it can be read by the management command and by tests alike.
+"""
+
+IMPACT_URL = "https://investinopen.org/our-impact/"
+WORK_URL = "https://investinopen.org/work/"
+RESEARCH_URL = "https://investinopen.org/research/"
+FUND_URL = (
+    "https://investinopen.org/blog/invest-in-open-infrastructure-announces-2-7m-commitment-"
+    "from-founding-group-for-the-ioi-fund-for-network-adoption"
+)
+NEWSLETTER_URL = "https://share.investinopen.org/newsletter"
+CONTACT_EMAIL = "info@investinopen.org"
+
+SETTINGS = {
+    "organisation_name": "Invest in Open Infrastructure",
+    "tagline": "Helping research institutions and funders invest wisely in open infrastructure.",
+    "contact_email": CONTACT_EMAIL,
+    "website_url": "https://investinopen.org/",
+    "postal_address": "",
+    "newsletter_url": NEWSLETTER_URL,
+    "footer_text": (
+        "Invest in Open Infrastructure is a non-profit working for sustainable, community-led "
+        "open infrastructure. Content on this site is licensed CC BY 4.0 unless noted otherwise."
+    ),
+}
+
+HOME = {
+    "title": "Home",
+    "seo_title": "Invest in Open Infrastructure: evidence and funding for open research tools",
+    "search_description": (
+        "IOI is a non-profit helping institutions and funders sustain the open tools and "
+        "systems that research and scholarship rely on."
+    ),
+    "headline": "Making the open systems behind research last",
+    "introduction": (
+        "<p>Research and scholarship depend on shared tools and platforms: repositories, "
+        "publishing systems, identifiers and more. <strong>Invest in Open Infrastructure</strong> "
+        "is a non-profit that helps keep these open, dependable and in the hands of the "
+        "communities that use them.</p>"
+        "<p>We work worldwide, offering research, funding insight and advocacy to the "
+        "universities, libraries and funders who support this infrastructure.</p>"
+    ),
+    "body": [
+        ("heading", {"text": "How we work", "level": "h2"}),
+        (
+            "paragraph",
+            (
+                "<p>We do not write software or run platforms ourselves. Instead, our research, "
+                "guidance and investment strengthen the open source projects and organisations "
+                "that serve research and education.</p>"
+                "<p>That means assessing needs, building partnerships across sectors and funding "
+                "work that helps projects grow their capacity.</p>"
+            ),
+        ),
+        (
+            "quote",
+            {
+                "text": (
+                    "We help research institutions and funders invest in the open technology and "
+                    "systems that research relies on, through evidence, guidance and coordinated "
+                    "funding."
+                ),
+                "attribution": "Invest in Open Infrastructure",
+                "role": "Our mission",
+            },
+        ),
+    ],
+    "key_activities_heading": "What we do",
+    "impact_teaser_heading": "The difference our work makes",
+    "call_to_action": {
+        "heading": "Work with us",
+        "text": "Have a question about our research or an idea for collaboration? We would be "
+        "glad to hear from you.",
+        "link": {"title": "Contact Invest in Open Infrastructure", "page": "contact"},
+    },
+}
+
+INITIATIVE_INDEX = {
+    "title": "Our work",
+    "slug": "initiatives",
+    "search_description": (
+        "How IOI supports open infrastructure: strategic support for projects, research on the "
+        "landscape, and collaboration across institutions."
+    ),
+    "introduction": (
+        "<p>Our work falls into three connected strands. Each one aims to make open "
+        "infrastructure for research more sustainable, better funded and fairly governed.</p>"
+    ),
+}
+
+INITIATIVES = [
+    {
+        "title": "Strategic support for open source projects",
+        "slug": "strategic-support",
+        "search_description": (
+            "IOI offers analysis, funding routes and guidance to teams and institutions behind "
+            "open source infrastructure for research."
+        ),
+        "summary": (
+            "We give open source projects and the institutions around them analysis, routes to "
+            "funding and practical guidance on strategy, governance and sustainability."
+        ),
+        "status": "active",
+        "body": [
+            ("heading", {"text": "Advice that fits each project", "level": "h2"}),
+            (
+                "paragraph",
+                (
+                    "<p>Teams that maintain open infrastructure often have to plan for the long term "
+                    "with little time or money to spare. We work alongside developers and host "
+                    "institutions to look at their strategy, governance and funding options.</p>"
+                ),
+            ),
+            (
+                "paragraph",
+                (
+                    "<p>Our support can include:</p>"
+                    "<ul><li>analysis of a project's position and needs</li>"
+                    "<li>identifying realistic funding pathways</li>"
+                    "<li>guidance on governance and sustainability</li></ul>"
+                    "<p>One recent example was a 14-month strategy engagement with arXiv, the "
+                    "open preprint service.</p>"
+                ),
+            ),
+        ],
+        "related_links": [
+            {"title": "IOI's work with open infrastructure projects", "url": WORK_URL},
+            {"title": "Evidence of IOI's impact", "url": IMPACT_URL},
+        ],
+        "call_to_action": {
+            "heading": "Looking for strategic support?",
+            "text": "Tell us about your project and what you need, and we will see how we can "
+            "help.",
+            "link": {"title": "Get in touch about strategic support", "page": "contact"},
+        },
+    },
+    {
+        "title": "Research on open infrastructure",
+        "slug": "research",
+        "search_description": (
+            "IOI researches gaps in open science infrastructure worldwide, including its yearly "
+            "State of Open Infrastructure report."
+        ),
+        "summary": (
+            "We study open science infrastructure around the world to find gaps and to argue "
+            "for fairer access to funding and governance."
+        ),
+        "status": "active",
+        "body": [
+            ("heading", {"text": "Evidence for better decisions", "level": "h2"}),
+            (
+                "paragraph",
+                (
+                    "<p>Funders and institutions need good information to decide where their "
+                    "support will count. Our landscape scans and studies of what open "
+                    "infrastructure costs show where gaps lie and who is left out.</p>"
+                ),
+            ),
+            ("heading", {"text": "The State of Open Infrastructure", "level": "h2"}),
+            (
+                "paragraph",
+                (
+                    "<p>Each year we publish the <em>State of Open Infrastructure</em> report, which "
+                    "tracks how this infrastructure is funded.</p>"
+                ),
+            ),
+            (
+                "statistics",
+                {
+                    "heading": "Funding tracked in recent editions",
+                    "statistics": [
+                        {"figure": "514", "label": "Grants from 23 funders (2024 edition)"},
+                        {"figure": "About $415.8M", "label": "Funding covered (2024 edition)"},
+                        {"figure": "641", "label": "Grants analysed (2025 edition)"},
+                        {
+                            "figure": "About $550M",
+                            "label": "Funding from 2001 to 2024 (2025 edition)",
+                        },
+                    ],
+                },
+            ),
+        ],
+        "related_links": [
+            {"title": "IOI research, including the landscape scan", "url": RESEARCH_URL},
+        ],
+        "call_to_action": {
+            "heading": "Use our research",
+            "text": "Want to discuss our findings or explore a research question with us?",
+            "link": {"title": "Contact IOI about research", "page": "contact"},
+        },
+    },
+    {
+        "title": "Collaboration across institutions",
+        "slug": "collaboration",
+        "search_description": (
+            "IOI works with universities, libraries and funders to secure sustained support for "
+            "open infrastructure, including through coordinated funds."
+        ),
+        "summary": (
+            "We bring universities, libraries and funders together to push for steadier, "
+            "longer-term support for open infrastructure and software."
+        ),
+        "status": "active",
+        "body": [
+            ("heading", {"text": "Stronger together", "level": "h2"}),
+            (
+                "paragraph",
+                (
+                    "<p>No single institution can sustain shared infrastructure alone. We work with "
+                    "universities, libraries and funders to make the case for lasting support and to "
+                    "pool resources where that helps.</p>"
+                ),
+            ),
+            ("heading", {"text": "The IOI Fund for Network Adoption", "level": "h2"}),
+            (
+                "paragraph",
+                (
+                    "<p>This coordinated fund, backed by a founding group of funders, helps regional "
+                    "networks adopt open infrastructure. The call drew more than 100 applications "
+                    "from 22 countries.</p>"
+                    "<p>The first two grantees are LA Referencia and the UbuntuNet Alliance, each "
+                    "receiving up to US$1.5M.</p>"
+                ),
+            ),
+        ],
+        "related_links": [
+            {
+                "title": "Announcement of the founding commitment to the IOI Fund for Network "
+                "Adoption",
+                "url": FUND_URL,
+            },
+        ],
+        "call_to_action": {
+            "heading": "Collaborate with us",
+            "text": "If your institution or foundation wants to support open infrastructure "
+            "together with others, we would like to hear from you.",
+            "link": {"title": "Contact IOI about collaboration", "page": "contact"},
+        },
+    },
+]
+
+IMPACT = {
+    "title": "Our impact",
+    "slug": "impact",
+    "search_description": (
+        "How IOI's work has shaped policy, funding and debate on sustainable open infrastructure "
+        "for research."
+    ),
+    "introduction": (
+        "<p>Our work has helped shape how people around the world talk about, fund and govern "
+        "the digital infrastructure that research depends on.</p>"
+    ),
+    "highlights": [
+        {
+            "figure": "Policy",
+            "label": "Shaping policy and funding models",
+            "description": (
+                "Our work has contributed to changes in policy and in how institutions and "
+                "philanthropic organisations fund open infrastructure."
+            ),
+            "source_url": IMPACT_URL,
+            "source_title": "IOI's impact",
+        },
+        {
+            "figure": "10+",
+            "label": "Organisations supported",
+            "description": (
+                "We have supported more than ten organisations with strategic guidance and help "
+                "in finding funding."
+            ),
+            "source_url": IMPACT_URL,
+            "source_title": "IOI's impact",
+        },
+        {
+            "figure": "Cited",
+            "label": "Research used across the field",
+            "description": (
+                "Our published research is cited widely by people working in open science and "
+                "open infrastructure."
+            ),
+            "source_url": IMPACT_URL,
+            "source_title": "IOI's impact",
+        },
+    ],
+    "body": [
+        (
+            "statistics",
+            {
+                "heading": "Convening the community",
+                "statistics": [
+                    {"figure": "80+", "label": "Participants at the 2022 Funders Summit"},
+                    {"figure": "115+", "label": "Leaders consulted for Future of Open Scholarship"},
+                    {"figure": "75+", "label": "Organisations behind Future of Open Scholarship"},
+                    {"figure": "18", "label": "Countries in Future of Open Scholarship"},
+                ],
+            },
+        ),
+        (
+            "paragraph",
+            (
+                "<p>At the 2022 Funders Summit, 36 participants decided together how to allocate "
+                "$130,000 through participatory budgeting. The <em>Future of Open Scholarship</em> "
+                "report was published in July 2021.</p>"
+            ),
+        ),
+    ],
+}
+
+CONTACT = {
+    "title": "Contact",
+    "slug": "contact",
+    "search_description": (
+        "Contact Invest in Open Infrastructure about research, strategic support or "
+        "collaboration on open infrastructure."
+    ),
+    "introduction": (
+        "<p>We welcome questions about our research and ideas for working together. Email us "
+        f"at <strong>{CONTACT_EMAIL}</strong> and we will reply as soon as we can.</p>"
+        "<p>You can also find more about us on the "
+        '<a href="https://investinopen.org/">Invest in Open Infrastructure website</a>.</p>'
+    ),
+    "body": [
+        (
+            "paragraph",
+            (
+                "<p>If your question is about coordinated funds or funding partnerships, you can "
+                "write to <strong>engagement@investinopen.org</strong>.</p>"
+            ),
+        ),
+        (
+            "link_list",
+            {
+                "heading": "Stay informed",
+                "links": [{"title": "Sign up for the IOI newsletter", "url": NEWSLETTER_URL}],
+            },
+        ),
+    ],
+}
+
+ABOUT = {
+    "title": "About IOI",
+    "slug": "about",
+    "search_description": (
+        "Who we are: a non-profit helping institutions and funders sustain open infrastructure "
+        "for research, since 2018."
+    ),
+    "introduction": (
+        "Invest in Open Infrastructure is a non-profit that helps the research community fund "
+        "and sustain the open tools and systems it relies on."
+    ),
+    "body": [
+        ("heading", {"text": "Our story", "level": "h2"}),
+        (
+            "paragraph",
+            (
+                "<p>IOI grew out of a coalition formed at a 2018 meeting about open research "
+                "infrastructure. Our website went live in May 2019, and since October 2019 we have "
+                "operated under fiscal sponsorship.</p>"
+            ),
+        ),
+        ("heading", {"text": "Our mission", "level": "h2"}),
+        (
+            "paragraph",
+            (
+                "<p>We help research institutions and funders put their money into the open "
+                "technology and systems behind research. We do this through evidence, practical "
+                "guidance and funding that is coordinated across many contributors.</p>"
+            ),
+        ),
+        ("heading", {"text": "Who we work with", "level": "h2"}),
+        (
+            "paragraph",
+            (
+                "<p>Our work is for funders, librarians, researchers and the people who provide "
+                "infrastructure. We offer strategic support, research and ways to collaborate, "
+                "though we do not build tools ourselves.</p>"
+            ),
+        ),
+    ],
+}
+
+ACCESSIBILITY = {
+    "title": "Accessibility statement",
+    "slug": "accessibility",
+    "search_description": (
+        "How we make this website accessible, its known limitations and how to report an "
+        "accessibility problem."
+    ),
+    "introduction": (
+        "We want everyone to be able to use this website, including people who rely on "
+        "assistive technology. This statement explains what we do and where we fall short."
+    ),
+    "body": [
+        ("heading", {"text": "Our commitment", "level": "h2"}),
+        (
+            "paragraph",
+            (
+                "<p>We aim to meet the Web Content Accessibility Guidelines (WCAG) 2.2 at level AA, "
+                "and we check new pages and features against them.</p>"
+            ),
+        ),
+        ("heading", {"text": "How the site is built", "level": "h2"}),
+        (
+            "paragraph",
+            (
+                "<p>In practice this means:</p>"
+                "<ul><li>Pages use semantic HTML with a logical heading order.</li>"
+                "<li>Everything works without JavaScript.</li>"
+                "<li>All features can be used with a keyboard and with screen readers.</li>"
+                "<li>Keyboard focus is always clearly visible.</li>"
+                "<li>Text can be resized up to 200% without loss of content.</li>"
+                "<li>Links are written to make sense when read on their own.</li></ul>"
+            ),
+        ),
+        ("heading", {"text": "Known limitations", "level": "h2"}),
+        (
+            "paragraph",
+            (
+                "<p>Some documents and websites we link to are produced by others and may not be "
+                "fully accessible, including some PDF reports hosted elsewhere. If you "
+                "need any of this material in another format, please ask.</p>"
+            ),
+        ),
+        ("heading", {"text": "Reporting a problem", "level": "h2"}),
+        (
+            "paragraph",
+            (
+                "<p>If you find something on this site hard to use, please email "
+                f"<strong>{CONTACT_EMAIL}</strong>. Tell us the page address and what went wrong, "
+                "and we will do our best to fix it or provide the information another way.</p>"
+                "<p>This statement was last reviewed in November 2026.</p>"
+            ),
+        ),
+    ],
+}

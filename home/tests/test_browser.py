@@ -1,0 +1,111 @@
+"""In a real browser (Debian's Chromium through Playwright): an editor's journey through the admin,
+and axe-core's accessibility audit of the public pages."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from pages.models import ImpactPage
+
+# Transactional: the live server's thread must see what the test writes.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "a-long-test-password-1"
+
+
+@pytest.fixture
+def seeded_site(live_server):
+    call_command("load_ioi_content", verbosity=0)
+    return live_server.url
+
+
+@pytest.fixture
+def editor_account(db):
+    return get_user_model().objects.create_superuser(
+        "editor", "editor@example.org", PASSWORD, first_name="Ed", last_name="Itor"
+    )
+
+
+def sign_in(tab, base_url, username):
+    tab.goto(f"{base_url}/admin/login/")
+    tab.get_by_label("Username").fill(username)
+    tab.get_by_label("Password").fill(PASSWORD)
+    tab.get_by_role("button", name="Sign in").click()
+    tab.wait_for_url(f"{base_url}/admin/")
+
+
+def test_editor_changes_an_impact_highlight_and_the_public_sees_it_once_published(
+    seeded_site, editor_account, browser, page_in_browser
+):
+    tab = page_in_browser
+    impact = ImpactPage.objects.get()
+    sign_in(tab, seeded_site, "editor")
+
+    tab.goto(f"{seeded_site}/admin/pages/{impact.pk}/edit/")
+    figure = tab.locator('input[name="highlights-0-figure"]')
+    assert figure.input_value() == "Policy"
+    figure.fill("12 policies")
+    tab.locator("footer .w-dropdown__toggle").first.click()
+    tab.get_by_role("button", name="Publish").click()
+    tab.wait_for_url(f"{seeded_site}/admin/pages/{impact.get_parent().pk}/")
+
+    reader = browser.new_context()
+    public = reader.new_page()
+    public.goto(f"{seeded_site}/impact/")
+    figures = public.locator(".highlight__figure").all_inner_texts()
+    reader.close()
+    assert figures == ["12 policies", "10+", "Cited"]
+
+
+PUBLIC_PAGES = [
+    "/",
+    "/initiatives/",
+    "/initiatives/strategic-support/",
+    "/impact/",
+    "/contact/",
+    "/about/",
+    "/accessibility/",
+    "/no-such-page/",
+]
+
+
+def test_axe_finds_no_accessibility_violations_on_the_public_pages(seeded_site, browser):
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    reports = {}
+    for width in (1280, 390):  # a desktop and a phone
+        context = browser.new_context(viewport={"width": width, "height": 900})
+        tab = context.new_page()
+        for path in PUBLIC_PAGES:
+            tab.goto(f"{seeded_site}{path}")
+            results = axe.run(tab, options={"resultTypes": ["violations"]})
+            if results.violations_count:
+                reports[f"{path} at {width}px"] = results.generate_report()
+        context.close()
+    assert not reports, "\n\n".join(f"{page}:\n{report}" for page, report in reports.items())
+
+
+def test_keyboard_user_skips_to_the_content_and_sees_where_focus_is(seeded_site, page_in_browser):
+    tab = page_in_browser
+    tab.goto(f"{seeded_site}/impact/")
+    tab.keyboard.press("Tab")
+    skip = tab.locator(".skip-link")
+    assert skip.evaluate("el => el === document.activeElement")
+    assert skip.is_visible() and skip.bounding_box()["y"] >= 0  # shown on focus, not off-screen
+    outline = skip.evaluate("el => getComputedStyle(el).outlineStyle")
+    assert outline == "solid"
+
+    tab.keyboard.press("Enter")
+    assert tab.evaluate("document.activeElement.id") == "main"
+
+
+def test_site_works_without_javascript(seeded_site, browser):
+    context = browser.new_context(java_script_enabled=False)
+    tab = context.new_page()
+    tab.goto(f"{seeded_site}/")
+    tab.get_by_role("navigation", name="Main").get_by_role("link", name="Our work").click()
+    tab.get_by_role("link", name="Research on open infrastructure").click()
+    heading = tab.get_by_role("heading", level=1).inner_text()
+    context.close()
+    assert heading == "Research on open infrastructure"

@@ -1,0 +1,22 @@
+"""The test suite: SQLite unless DATABASE_URL says otherwise (.ci/run repeats the suite on
+PostgreSQL and Redis)."""
+
+import os
+import tempfile
+
+from .base import *  # noqa: F403
+
+DEBUG = False
+SECRET_KEY = "test-only-insecure-key"
+ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="ioisite-test-media-"))  # noqa: F405
+WAGTAILADMIN_BASE_URL = "http://testserver"
+# Embeds are fetched from providers on the internet; tests store Embed rows instead.
+WAGTAILEMBEDS_FINDERS = [{"class": "wagtail.embeds.finders.oembed", "providers": []}]
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# Static files straight from static/ and the apps; only production collects them.
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True

@@ -1,0 +1,123 @@
+"""Which settings run where, and production's refusal to start without its secrets."""
+
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+
+GOOD_KEY = "k" * 50
+
+
+def django_check(settings_module, **env):
+    """Run `manage.py check` in a fresh process with exactly this environment."""
+    return subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=settings.BASE_DIR,
+        env={"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": settings_module, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = django_check("ioisite.settings.production", DJANGO_ALLOWED_HOSTS="example.org")
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+def test_production_refuses_a_short_secret_key():
+    result = django_check(
+        "ioisite.settings.production", DJANGO_SECRET_KEY="short", DJANGO_ALLOWED_HOSTS="x.org"
+    )
+    assert result.returncode != 0 and "at least 32 characters" in result.stderr
+
+
+def test_production_refuses_to_start_without_allowed_hosts():
+    result = django_check("ioisite.settings.production", DJANGO_SECRET_KEY=GOOD_KEY)
+    assert result.returncode != 0 and "DJANGO_ALLOWED_HOSTS" in result.stderr
+
+
+def test_production_starts_with_its_environment(tmp_path):
+    result = django_check(
+        "ioisite.settings.production",
+        DJANGO_SECRET_KEY=GOOD_KEY,
+        DJANGO_ALLOWED_HOSTS="investinopen.org,www.investinopen.org",
+        DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3",
+        DJANGO_MEDIA_ROOT=str(tmp_path / "media"),
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_production_reads_its_switches_from_the_environment(monkeypatch, tmp_path):
+    script = (
+        "from django.conf import settings as s;"
+        "print(s.DEBUG, s.ALLOWED_HOSTS, s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS,"
+        " s.DATABASES['default']['ENGINE'], s.MEDIA_ROOT, s.CACHES['default']['BACKEND'])"
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", script],
+        cwd=settings.BASE_DIR,
+        env={
+            "PATH": "/usr/bin:/bin",
+            "DJANGO_SETTINGS_MODULE": "ioisite.settings.production",
+            "DJANGO_SECRET_KEY": GOOD_KEY,
+            "DJANGO_ALLOWED_HOSTS": "a.org, b.org",
+            "DJANGO_SECURE_SSL_REDIRECT": "0",
+            "DATABASE_URL": "postgres://u@127.0.0.1:5432/ioi",
+            "REDIS_URL": "redis://127.0.0.1:6379/3",
+            "DJANGO_MEDIA_ROOT": str(tmp_path),
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split("\n")[-2] == (
+        f"False ['a.org', 'b.org'] False 0 django.db.backends.postgresql {tmp_path} "
+        "django_redis.cache.RedisCache"
+    )
+
+
+def test_a_mistyped_switch_is_an_error_not_a_guess():
+    result = django_check(
+        "ioisite.settings.production",
+        DJANGO_SECRET_KEY=GOOD_KEY,
+        DJANGO_ALLOWED_HOSTS="a.org",
+        DJANGO_SECURE_SSL_REDIRECT="maybe",
+    )
+    assert result.returncode != 0 and "DJANGO_SECURE_SSL_REDIRECT must be 1 or 0" in result.stderr
+
+
+def run_python(*args):
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=settings.BASE_DIR,
+        env={"PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_manage_py_uses_development_settings_by_default():
+    result = run_python(
+        "manage.py",
+        "shell",
+        "-c",
+        "from django.conf import settings as s; print(s.SETTINGS_MODULE)",
+    )
+    assert result.stdout.strip().splitlines()[-1] == "ioisite.settings.dev", result.stderr
+
+
+def test_wsgi_uses_production_settings_by_default():
+    result = run_python("-c", "import ioisite.wsgi")
+    assert result.returncode != 0 and "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+@pytest.mark.django_db
+def test_models_and_migrations_agree():
+    from django.core.management import call_command
+
+    call_command("makemigrations", "--check", "--dry-run", verbosity=0)

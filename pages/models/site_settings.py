@@ -1,0 +1,109 @@
+from django.db import models
+from wagtail import blocks
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
+from wagtail.fields import StreamField
+
+from pages.blocks import LinkBlock
+
+SOCIAL_SERVICES = [
+    ("linkedin", "LinkedIn"),
+    ("mastodon", "Mastodon"),
+    ("bluesky", "Bluesky"),
+    ("youtube", "YouTube"),
+    ("github", "GitHub"),
+    ("other", "Other"),
+]
+
+
+class SocialProfileValue(blocks.StructValue):
+    @property
+    def name(self):
+        return self.get("label") or dict(SOCIAL_SERVICES).get(self.get("service"), "Profile")
+
+
+class SocialProfileBlock(blocks.StructBlock):
+    service = blocks.ChoiceBlock(
+        choices=SOCIAL_SERVICES, help_text="The network this profile is on."
+    )
+    url = blocks.URLBlock(help_text="The profile's full address, starting with https://.")
+    label = blocks.CharBlock(
+        required=False,
+        max_length=60,
+        help_text="Optional: the name shown in the footer. Leave empty to use the network's name.",
+    )
+
+    class Meta:
+        icon = "site"
+        value_class = SocialProfileValue
+
+
+@register_setting(icon="site")
+class OrganisationSettings(BaseGenericSetting):
+    """Who the organisation is and how to reach it: shown in the header, footer and contact page."""
+
+    organisation_name = models.CharField(
+        max_length=120,
+        default="Invest in Open Infrastructure",
+        help_text="The organisation's full name, shown in the header and page titles.",
+    )
+    tagline = models.CharField(
+        max_length=160, blank=True, help_text="One short line shown beside the name in the header."
+    )
+    contact_email = models.EmailField(
+        "primary contact email",
+        blank=True,
+        help_text="The address the public writes to; shown in the footer and on the contact page.",
+    )
+    website_url = models.URLField(
+        "website",
+        blank=True,
+        help_text="The organisation's main web address, shown on the contact page.",
+    )
+    postal_address = models.TextField(
+        blank=True,
+        max_length=500,
+        help_text="Optional. A postal address for letters, one line per row.",
+    )
+    newsletter_url = models.URLField(
+        "newsletter sign-up",
+        blank=True,
+        help_text="Optional. Where people sign up for the newsletter; shown in the footer.",
+    )
+    social_profiles = StreamField(
+        [("profile", SocialProfileBlock())],
+        blank=True,
+        help_text="The organisation's profiles on social networks, in the order shown.",
+    )
+    footer_links = StreamField(
+        [("link", LinkBlock())],
+        blank=True,
+        help_text="Links in the footer, e.g. the accessibility statement and privacy notice.",
+    )
+    footer_text = models.TextField(
+        blank=True,
+        max_length=500,
+        help_text="A short note at the bottom of every page, e.g. the content licence.",
+    )
+
+    panels = [
+        MultiFieldPanel(
+            [FieldPanel("organisation_name"), FieldPanel("tagline")], heading="Identity"
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("contact_email"),
+                FieldPanel("website_url"),
+                FieldPanel("postal_address"),
+            ],
+            heading="Contact details",
+        ),
+        MultiFieldPanel(
+            [FieldPanel("newsletter_url"), FieldPanel("social_profiles")],
+            heading="Newsletter and social networks",
+        ),
+        MultiFieldPanel([FieldPanel("footer_links"), FieldPanel("footer_text")], heading="Footer"),
+    ]
+
+    class Meta:
+        verbose_name = "organisation settings"

@@ -1,0 +1,37 @@
+"""Site-wide fragments: navigation and breadcrumbs. Each costs a fixed number of queries,
+whatever the size of the site."""
+
+from django import template
+from wagtail.models import Site
+
+register = template.Library()
+
+
+@register.inclusion_tag("components/main_navigation.html", takes_context=True)
+def main_navigation(context):
+    """The home page and its live, public children marked 'show in menus'."""
+    request = context.get("request")
+    site = Site.find_for_request(request) if request is not None else None
+    if site is None:
+        return {"home": None, "items": []}
+    home = site.root_page
+    items = list(home.get_children().live().public().in_menu())
+    current = context.get("page")
+    current_path = getattr(current, "path", "")
+    for item in items:
+        item.is_current = current_path == item.path
+        item.is_ancestor = not item.is_current and current_path.startswith(item.path)
+    return {
+        "home": home,
+        "home_is_current": current_path == home.path,
+        "items": items,
+    }
+
+
+@register.inclusion_tag("components/breadcrumbs.html", takes_context=True)
+def breadcrumbs(context):
+    """The trail from the home page to the current page, shown below the home page only."""
+    page = context.get("page")
+    if page is None or page.depth <= 2:
+        return {"ancestors": [], "page": page}
+    return {"ancestors": list(page.get_ancestors().filter(depth__gt=1)), "page": page}
