@@ -11,13 +11,16 @@ from types import SimpleNamespace
 import pytest
 from django.core.cache import cache
 from django.core.files.base import ContentFile
+from django.core.management import call_command
 from PIL import Image as PILImage
 from wagtail.images.models import Image
 from wagtail.models import Page, Site
 
 from home.models import FeaturedInitiative, HomePage
 from pages.models import (
+    Contact,
     ContactPage,
+    ContactPurpose,
     ImpactHighlight,
     ImpactPage,
     InitiativeIndexPage,
@@ -177,6 +180,32 @@ def organisation(db):
 
 
 @pytest.fixture
+def contacts(db, organisation):
+    """Three contacts: general (the primary), press, and a funding one kept off the site."""
+    general = ContactPurpose.objects.get(name="General")
+    press = ContactPurpose.objects.get(name="Press")
+    funding = ContactPurpose.objects.get(name="Funding")
+    people = SimpleNamespace(
+        general=Contact.objects.create(
+            name="Info desk", role="General enquiries", email="info@example.org", purpose=general
+        ),
+        press=Contact.objects.create(
+            name="Pat Press",
+            role="Communications",
+            email="press@example.org",
+            phone="+44 20 7946 0000",
+            purpose=press,
+        ),
+        funding=Contact.objects.create(
+            name="Fund Routing", email="funds@example.org", purpose=funding, is_public=False
+        ),
+    )
+    organisation.primary_contact = people.general
+    organisation.save()
+    return people
+
+
+@pytest.fixture
 def feature(db):
     def _feature(home, *initiatives):
         for n, initiative in enumerate(initiatives):
@@ -209,6 +238,21 @@ def browser():
         chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture
+def seeded_site(live_server):
+    """The IOI site as `make run` builds it, served on 127.0.0.1; returns its address."""
+    call_command("load_ioi_content", verbosity=0)
+    return live_server.url
+
+
+def axe_violations(tab):
+    """axe-core's report of the page in the tab, or "" when it finds nothing."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(tab, options={"resultTypes": ["violations"]})
+    return results.generate_report() if results.violations_count else ""
 
 
 @pytest.fixture

@@ -436,3 +436,26 @@ ACCESSIBILITY = {
         ),
     ],
 }
+
+# People and teams the public can reach. "purpose" names one of the purposes the pages app's
+# migration creates. The first is the primary contact.
+CONTACTS = [
+    {
+        "name": "General enquiries",
+        "role": "Invest in Open Infrastructure",
+        "email": CONTACT_EMAIL,
+        "purpose": "General",
+    },
+    {
+        "name": "Engagement team",
+        "role": "Partnerships, collaborations and funds",
+        "email": "engagement@investinopen.org",
+        "purpose": "Partnerships and engagement",
+    },
+    {
+        "name": "Funding enquiries",
+        "role": "Engagement team",
+        "email": "engagement@investinopen.org",
+        "purpose": "Funding",
+    },
+]

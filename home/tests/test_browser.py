@@ -3,20 +3,14 @@ and axe-core's accessibility audit of the public pages."""
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 
+from conftest import axe_violations
 from pages.models import ImpactPage
 
 # Transactional: the live server's thread must see what the test writes.
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "a-long-test-password-1"
-
-
-@pytest.fixture
-def seeded_site(live_server):
-    call_command("load_ioi_content", verbosity=0)
-    return live_server.url
 
 
 @pytest.fixture
@@ -70,18 +64,14 @@ PUBLIC_PAGES = [
 
 
 def test_axe_finds_no_accessibility_violations_on_the_public_pages(seeded_site, browser):
-    from axe_playwright_python.sync_playwright import Axe
-
-    axe = Axe()
     reports = {}
     for width in (1280, 390):  # a desktop and a phone
         context = browser.new_context(viewport={"width": width, "height": 900})
         tab = context.new_page()
         for path in PUBLIC_PAGES:
             tab.goto(f"{seeded_site}{path}")
-            results = axe.run(tab, options={"resultTypes": ["violations"]})
-            if results.violations_count:
-                reports[f"{path} at {width}px"] = results.generate_report()
+            if report := axe_violations(tab):
+                reports[f"{path} at {width}px"] = report
         context.close()
     assert not reports, "\n\n".join(f"{page}:\n{report}" for page, report in reports.items())
 

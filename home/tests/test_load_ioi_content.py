@@ -52,7 +52,8 @@ def test_builds_the_ioi_site_on_a_fresh_database(client):
     ]
     assert [f.sort_order for f in home.featured_initiatives.all()] == [0, 1, 2]
     assert OrganisationSettings.load().contact_email == "info@investinopen.org"
-    assert "Created 10:" in out
+    assert "Created 11:" in out and "3 contacts" in out
+    assert OrganisationSettings.load().primary_contact.email == "info@investinopen.org"
 
 
 def test_the_seeded_site_is_reachable_from_the_main_navigation(client):

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "home",
     "pages",
     "wagtail.contrib.redirects",
+    "wagtail.contrib.routable_page",
     "wagtail.contrib.settings",
     "wagtail.contrib.table_block",
     "wagtail.embeds",
@@ -47,6 +48,9 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_filters",
+    "django_tasks",
+    "django_tasks_db",
+    "django_ratelimit",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -114,6 +118,14 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 DJANGO_REDIS_IGNORE_EXCEPTIONS = True
+
+# The contact form's rate limit counts in the cache. Only a shared cache (Redis) counts across
+# processes; without REDIS_URL each process counts on its own, which is right for `make run`
+# (one process) and is why production sets REDIS_URL. django-ratelimit reports a non-shared
+# cache as an error, so that check is silenced only when there is no Redis to share.
+RATELIMIT_USE_CACHE = "default"
+RATELIMIT_IP_META_KEY = os.environ.get("DJANGO_CLIENT_IP_HEADER", "REMOTE_ADDR")
+SILENCED_SYSTEM_CHECKS = [] if REDIS_URL else ["django_ratelimit.E003", "django_ratelimit.W001"]
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -154,6 +166,16 @@ WAGTAIL_WORKFLOW_ENABLED = True
 
 # The body's rich text: what an editor of this site needs, nothing that breaks the heading outline.
 RICH_TEXT_FEATURES = ["bold", "italic", "link", "document-link", "ol", "ul", "h3", "h4"]
+
+# Background tasks (django-tasks). The immediate backend runs a task at once, in the request,
+# and needs no extra process; production switches to the database backend and a worker.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+# The contact form.
+CONTACT_FORM_RATE = os.environ.get("CONTACT_FORM_RATE", "5/10m")
+CONTACT_EMAIL_MAX_ATTEMPTS = 6
+CONTACT_MESSAGE_RETENTION_DAYS = int(os.environ.get("CONTACT_MESSAGE_RETENTION_DAYS", "365"))
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "webmaster@localhost")
 
 LOGGING = {
     "version": 1,

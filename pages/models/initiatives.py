@@ -10,6 +10,7 @@ from wagtail.search import index
 from pages.blocks import BodyBlock, call_to_action_stream, related_links_stream
 
 from .base import HOME_PAGE, INTRODUCTION_FEATURES, HeroImageMixin
+from .site_settings import OrganisationSettings
 
 
 class InitiativeQuerySet(PageQuerySet):
@@ -85,6 +86,15 @@ class InitiativePage(HeroImageMixin, Page):
         max_num=1,
         help_text="Optional. One invitation shown at the end of the page.",
     )
+    contact = models.ForeignKey(
+        "pages.Contact",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Who to contact about this initiative. Leave empty for the primary contact "
+        "(Settings → Organisation settings).",
+    )
 
     content_panels = Page.content_panels + [
         FieldPanel("summary"),
@@ -99,6 +109,7 @@ class InitiativePage(HeroImageMixin, Page):
         FieldPanel("body"),
         FieldPanel("related_links"),
         FieldPanel("call_to_action"),
+        FieldPanel("contact"),
     ]
     search_fields = Page.search_fields + [
         index.SearchField("summary"),
@@ -112,8 +123,16 @@ class InitiativePage(HeroImageMixin, Page):
     template = "pages/initiative_page.html"
     objects = PageManager.from_queryset(InitiativeQuerySet)()
 
+    def contact_for_page(self, request=None):
+        """The chosen contact if the public may see it, else the organisation's primary one."""
+        if self.contact and self.contact.is_public:
+            return self.contact
+        primary = OrganisationSettings.load(request_or_site=request).primary_contact
+        return primary if primary and primary.is_public else None
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        context["page_contact"] = self.contact_for_page(request)
         # A link whose page was deleted or unpublished drops out rather than render an empty href.
         context["related_links"] = [link for link in self.related_links if link.value.href]
         return context

@@ -55,6 +55,14 @@ class OrganisationSettings(BaseGenericSetting):
         blank=True,
         help_text="The address the public writes to; shown in the footer and on the contact page.",
     )
+    primary_contact = models.ForeignKey(
+        "pages.Contact",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Shown in the footer, and receives messages no other contact is chosen for.",
+    )
     website_url = models.URLField(
         "website",
         blank=True,
@@ -93,6 +101,7 @@ class OrganisationSettings(BaseGenericSetting):
         MultiFieldPanel(
             [
                 FieldPanel("contact_email"),
+                FieldPanel("primary_contact"),
                 FieldPanel("website_url"),
                 FieldPanel("postal_address"),
             ],
@@ -104,6 +113,9 @@ class OrganisationSettings(BaseGenericSetting):
         ),
         MultiFieldPanel([FieldPanel("footer_links"), FieldPanel("footer_text")], heading="Footer"),
     ]
+
+    # The footer shows the primary contact on every page: fetch it with the settings.
+    select_related = ["primary_contact"]
 
     class Meta:
         verbose_name = "organisation settings"

@@ -1,7 +1,11 @@
 """Site-wide fragments: navigation and breadcrumbs. Each costs a fixed number of queries,
 whatever the size of the site."""
 
+import json
+
 from django import template
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.safestring import mark_safe
 from wagtail.models import Site
 
 register = template.Library()
@@ -35,3 +39,12 @@ def breadcrumbs(context):
     if page is None or page.depth <= 2:
         return {"ancestors": [], "page": page}
     return {"ancestors": list(page.get_ancestors().filter(depth__gt=1)), "page": page}
+
+
+@register.filter
+def jsonld(data):
+    """A JSON-LD script element. `<`, `>` and `&` are escaped inside the JSON, so text an editor
+    typed can never close the element."""
+    text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)
+    text = text.translate({ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"})
+    return mark_safe(f'<script type="application/ld+json">{text}</script>')  # noqa: S308

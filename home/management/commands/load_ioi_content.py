@@ -13,7 +13,9 @@ from wagtail.models import Locale, Page, Site
 from home import seed_content as content
 from home.models import FeaturedInitiative, HomePage
 from pages.models import (
+    Contact,
     ContactPage,
+    ContactPurpose,
     ImpactHighlight,
     ImpactPage,
     InitiativeIndexPage,
@@ -81,7 +83,8 @@ class Seeder:
         self.child(home, StandardPage, content.ACCESSIBILITY)
         for page, spec in self._new_pages:
             self.fill_and_publish(page, spec)
-        self.organisation_settings()
+        contacts = self.contacts()
+        self.organisation_settings(primary_contact=contacts[0] if contacts else None)
 
     # Pages
 
@@ -207,9 +210,31 @@ class Seeder:
         link = self.link(spec["link"])
         return {**spec, "link": link} if link else None
 
+    # Contacts
+
+    def contacts(self):
+        """The seeded contacts, created only while no contact exists at all."""
+        if Contact.objects.exists():
+            return []
+        created = []
+        for n, spec in enumerate(content.CONTACTS):
+            purpose, _ = ContactPurpose.objects.get_or_create(name=spec["purpose"])
+            created.append(
+                Contact.objects.create(
+                    name=spec["name"],
+                    role=spec["role"],
+                    email=spec["email"],
+                    purpose=purpose,
+                    sort_order=n,
+                )
+            )
+        if created:
+            self.created.append(f"{len(created)} contacts")
+        return created
+
     # Settings
 
-    def organisation_settings(self):
+    def organisation_settings(self, primary_contact=None):
         """Filled in only while untouched: every field still at its blank default."""
         org = OrganisationSettings.load()
         untouched = (
@@ -219,11 +244,13 @@ class Seeder:
             )
             and not org.footer_links
             and not org.social_profiles
+            and not org.primary_contact_id
         )
         if not untouched:
             return
         for name in SETTINGS_FIELDS:
             setattr(org, name, content.SETTINGS[name])
+        org.primary_contact = primary_contact
         org.footer_links = [
             {"type": "link", "value": link}
             for link in (

@@ -1,0 +1,106 @@
+from django.conf import settings
+from wagtail.admin.panels import FieldPanel, HelpPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from pages.blocks import BodyBlock
+
+from .base import HOME_PAGE, INTRODUCTION_FEATURES
+from .contacts import Contact
+from .site_settings import OrganisationSettings
+
+
+class ContactPage(RoutablePageMixin, Page):
+    """How to reach the organisation: its details (site settings, so the footer and this page
+    never disagree), the public contacts by purpose, and the contact form."""
+
+    introduction = RichTextField(
+        features=INTRODUCTION_FEATURES,
+        blank=True,
+        help_text="A few words on what people can contact the organisation about.",
+    )
+    body = StreamField(
+        BodyBlock(),
+        blank=True,
+        help_text="Optional content shown after the contact form.",
+    )
+
+    content_panels = Page.content_panels + [
+        FieldPanel("introduction"),
+        HelpPanel(
+            content="The email address, website and postal address shown on this page are "
+            "edited in Settings → Organisation settings; the people and teams listed, in "
+            "Contacts. Messages sent through the form are under Contacts → Contact messages.",
+            heading="Contact details",
+        ),
+        FieldPanel("body"),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("introduction"),
+        index.SearchField("body"),
+    ]
+
+    parent_page_types = [HOME_PAGE]
+    subpage_types = []
+    max_count = 1
+
+    template = "pages/contact_page.html"
+
+    @path("")
+    def contact(self, request):
+        if request.method == "POST":
+            from pages.contact_form import receive_message
+
+            return receive_message(self, request)
+        return self.render(request)
+
+    @path("thanks/")
+    def thanks(self, request):
+        return self.render(request, template="pages/contact_page_thanks.html")
+
+    def public_contacts(self):
+        return list(
+            Contact.objects.filter(is_public=True)
+            .select_related("purpose")
+            .order_by("purpose__sort_order", "purpose__name", "sort_order", "name")
+        )
+
+    def structured_data(self, request, contacts):
+        """schema.org Organization with a contactPoint per public contact."""
+        org = OrganisationSettings.load(request_or_site=request)
+        data = {
+            "@context": "https://schema.org",
+            "@type": "Organization",
+            "name": org.organisation_name,
+        }
+        if org.website_url:
+            data["url"] = org.website_url
+        if org.contact_email:
+            data["email"] = org.contact_email
+        points = []
+        for contact in contacts:
+            point = {
+                "@type": "ContactPoint",
+                "contactType": contact.purpose.name if contact.purpose else "general",
+                "name": str(contact),
+                "email": contact.email,
+            }
+            if contact.phone:
+                point["telephone"] = contact.phone
+            points.append(point)
+        if points:
+            data["contactPoint"] = points
+        return data
+
+    def get_context(self, request, *args, **kwargs):
+        from pages.contact_form import ContactForm
+
+        context = super().get_context(request, *args, **kwargs)
+        contacts = self.public_contacts()
+        context.setdefault("form", ContactForm())
+        context["contacts"] = contacts
+        context["structured_data"] = self.structured_data(request, contacts)
+        context["retention_days"] = settings.CONTACT_MESSAGE_RETENTION_DAYS
+        return context

@@ -1,0 +1,59 @@
+"""Background work: emailing staff about contact messages."""
+
+import logging
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django_tasks import task
+
+from .models import ContactMessage, OrganisationSettings
+
+logger = logging.getLogger(__name__)
+
+
+@task()
+def send_contact_message_email(message_id):
+    message = ContactMessage.objects.filter(pk=message_id).first()
+    if message is None or message.delivery == ContactMessage.Delivery.SENT:
+        return  # deleted meanwhile, or already sent by an earlier run: never send twice
+    if deliver(message):
+        return
+    # Back-off where the backend can defer (the database backend in production). Where it
+    # cannot (the immediate backend of `make run`), send_pending_contact_messages retries.
+    if message.next_attempt_at and send_contact_message_email.get_backend().supports_defer:
+        send_contact_message_email.using(run_after=message.next_attempt_at).enqueue(message_id)
+
+
+def deliver(message):
+    """Email the message to its contact. Records the outcome on the message; True if sent."""
+    org = OrganisationSettings.load()
+    recipient = message.routed_to_email or org.contact_email
+    try:
+        if not recipient:
+            raise ValueError("No contact to send it to: choose a primary contact in settings.")
+        context = {
+            "message": message,
+            "organisation": org.organisation_name,
+            "admin_url": f"{settings.WAGTAILADMIN_BASE_URL}/admin/snippets/pages/contactmessage/"
+            f"edit/{message.pk}/",
+        }
+        subject = (
+            f"[{org.organisation_name}] Message about {message.purpose_name or 'something else'}"
+        )
+        email = EmailMultiAlternatives(
+            subject=" ".join(subject.split()),  # no line breaks in a header
+            body=render_to_string("email/contact_message.txt", context),
+            to=[recipient],
+            reply_to=[message.email],
+        )
+        email.attach_alternative(
+            render_to_string("email/contact_message.html", context), "text/html"
+        )
+        email.send()
+    except Exception as error:
+        logger.warning("Contact message %s: email failed: %s", message.pk, error)
+        message.record_failure(error)
+        return False
+    message.record_sent()
+    return True

@@ -1,0 +1,245 @@
+"""The contact form: stored first, emailed by a task, never lost, never twice, no spam."""
+
+import socket
+import time
+from io import StringIO
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.test import override_settings
+from django.utils import timezone
+
+from pages.contact_form import make_form_token
+from pages.models import ContactMessage
+
+pytestmark = pytest.mark.django_db
+
+PAYLOAD = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+
+
+def form_data(**overrides):
+    data = {
+        "name": "Ada Lovelace",
+        "email": "ada@example.org",
+        "purpose": "",
+        "message": "We would like to talk about funding a repository.",
+        "website": "",
+        "form_token": make_form_token(issued_at=time.time() - 60),
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.fixture
+def send(client, site_tree, contacts, django_capture_on_commit_callbacks):
+    """Post the form as a visitor would; background work runs as it would after the commit."""
+
+    def _send(ip="203.0.113.7", **overrides):
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post("/contact/", form_data(**overrides), REMOTE_ADDR=ip)
+
+    return _send
+
+
+def purpose_id(name):
+    from pages.models import ContactPurpose
+
+    return ContactPurpose.objects.get(name=name).pk
+
+
+def test_valid_post_stores_one_message_emails_the_routed_contact_and_redirects(send, contacts):
+    response = send(purpose=purpose_id("Press"))
+
+    assert response.status_code == 303 and response["Location"] == "/contact/thanks/"
+    message = ContactMessage.objects.get()
+    assert (message.name, message.email, message.purpose_name) == (
+        "Ada Lovelace",
+        "ada@example.org",
+        "Press",
+    )
+    assert message.routed_to == contacts.press and message.delivery == "sent"
+    assert len(mail.outbox) == 1
+    email = mail.outbox[0]
+    assert email.to == ["press@example.org"] and email.reply_to == ["ada@example.org"]
+    assert "funding a repository" in email.body
+
+
+def test_a_purpose_without_a_contact_goes_to_the_primary_contact(send, contacts):
+    send(purpose=purpose_id("Partnerships and engagement"))
+    assert mail.outbox[0].to == ["info@example.org"]
+    send(purpose="", message="Another, different message about something else.")
+    assert mail.outbox[1].to == ["info@example.org"]
+
+
+def test_a_routing_only_contact_still_receives_its_messages(send, contacts):
+    send(purpose=purpose_id("Funding"))
+    assert mail.outbox[0].to == ["funds@example.org"]
+
+
+def test_thank_you_page_after_sending(client, send):
+    response = send()
+    thanks = client.get(response["Location"])
+    assert thanks.status_code == 200
+    assert "<h1>Thank you for your message</h1>" in thanks.content.decode()
+    # A refresh of the thank-you page is a GET: nothing is stored or sent again.
+    client.get(response["Location"])
+    assert ContactMessage.objects.count() == 1 and len(mail.outbox) == 1
+
+
+def test_the_same_form_sent_twice_stores_and_sends_one_message(send):
+    token = make_form_token(issued_at=time.time() - 30)
+    first = send(form_token=token)
+    second = send(form_token=token)
+    assert first.status_code == second.status_code == 303
+    assert ContactMessage.objects.count() == 1 and len(mail.outbox) == 1
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "error"),
+    [
+        ("name", "", "This field is required."),
+        ("email", "not-an-address", "Enter a valid email address."),
+        ("message", "x" * 5001, "Ensure this value has at most 5000 characters"),
+        ("name", "Ada\x00", "Null characters are not allowed."),
+        ("purpose", "999999", "Select a valid choice."),
+    ],
+)
+def test_invalid_post_shows_errors_by_the_field_keeps_the_input_and_stores_nothing(
+    send, field, value, error
+):
+    response = send(
+        **{field: value, "message": "Keep what I typed, please." if field != "message" else value}
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert error in html
+    assert f'id="id_{field}_error"' in html and 'aria-invalid="true"' in html
+    assert 'class="error-summary" role="alert"' in html
+    if field != "message":
+        assert "Keep what I typed, please.</textarea>" in html
+    assert 'value="ada@example.org"' in html or field == "email"
+    assert ContactMessage.objects.count() == 0 and len(mail.outbox) == 0
+
+
+def test_an_expired_form_asks_to_send_again_and_keeps_the_text(send):
+    old = make_form_token(issued_at=time.time() - 3 * 24 * 3600)
+    response = send(form_token=old)
+    html = response.content.decode()
+    assert response.status_code == 200 and "open for a long time" in html
+    assert "funding a repository" in html
+    assert ContactMessage.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "bot_fields",
+    [
+        lambda: {"website": "http://spam.example"},  # filled the hidden honeypot
+        lambda: {"form_token": make_form_token()},  # sent the moment the form was shown
+        lambda: {"form_token": "forged"},
+        lambda: {"form_token": ""},
+    ],
+    ids=["honeypot", "too fast", "forged token", "no token"],
+)
+def test_bot_posts_see_the_thank_you_but_nothing_is_stored_or_sent(send, bot_fields):
+    response = send(**bot_fields())
+    assert response.status_code == 303 and response["Location"] == "/contact/thanks/"
+    assert ContactMessage.objects.count() == 0 and len(mail.outbox) == 0
+
+
+def test_rate_limit_answers_429_and_stores_nothing_more(send):
+    for n in range(5):
+        assert send(message=f"Message number {n} about our work.").status_code == 303
+    blocked = send(message="The sixth message in ten minutes.")
+    html = blocked.content.decode()
+    assert blocked.status_code == 429 and "<h1>Too many messages for now</h1>" in html
+    assert ContactMessage.objects.count() == 5
+    # Another visitor is not held back.
+    assert send(ip="198.51.100.9", message="From someone else.").status_code == 303
+
+
+def test_missing_csrf_token_is_refused_with_a_branded_page(site_tree, contacts):
+    from django.test import Client
+
+    response = Client(enforce_csrf_checks=True).post("/contact/", form_data())
+    assert response.status_code == 403
+    assert "<h1>Please send the form again</h1>" in response.content.decode()
+    assert ContactMessage.objects.count() == 0
+
+
+def closed_port():
+    """A port on 127.0.0.1 where nothing listens: a mail server that is down."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def smtp_down():
+    return override_settings(
+        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+        EMAIL_HOST="127.0.0.1",
+        EMAIL_PORT=closed_port(),
+        EMAIL_TIMEOUT=2,
+    )
+
+
+def test_a_failing_mail_server_leaves_the_message_stored_and_marked(send):
+    with smtp_down():
+        response = send()
+    assert response.status_code == 303
+    message = ContactMessage.objects.get()
+    assert message.delivery == "failed" and message.send_attempts == 1
+    assert "ConnectionRefusedError" in message.last_error
+    assert message.next_attempt_at is not None and message.state == "Email failed"
+
+
+def test_failed_email_is_retried_by_the_worker_after_its_back_off(send):
+    from django_tasks_db.models import DBTaskResult
+
+    database_tasks = override_settings(
+        TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    )
+    with database_tasks:
+        with smtp_down():
+            send()
+            call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+        message = ContactMessage.objects.get()
+        assert message.delivery == "failed" and message.send_attempts == 1
+        retry = DBTaskResult.objects.get(status="READY")
+        assert retry.run_after is not None and retry.run_after == message.next_attempt_at
+
+        # Before its time the retry waits; once the back-off has passed it sends.
+        call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+        assert len(mail.outbox) == 0
+        DBTaskResult.objects.filter(pk=retry.pk).update(run_after=timezone.now())
+        call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+
+    message.refresh_from_db()
+    assert message.delivery == "sent" and message.send_attempts == 2
+    assert len(mail.outbox) == 1
+
+
+def test_send_pending_command_retries_what_is_due(send):
+    with smtp_down():
+        send()
+    message = ContactMessage.objects.get()
+    ContactMessage.objects.filter(pk=message.pk).update(next_attempt_at=message.created_at)
+    out = StringIO()
+    call_command("send_pending_contact_messages", stdout=out)
+    message.refresh_from_db()
+    assert message.delivery == "sent" and "Sent 1, failed 0." in out.getvalue()
+
+
+def test_payload_is_escaped_in_the_email(send):
+    send(name=PAYLOAD, message=PAYLOAD)
+    html_part = mail.outbox[0].alternatives[0][0]
+    assert "<script>" not in html_part and "<img src=x" not in html_part
+    assert "&lt;script&gt;" in html_part
+    assert "\n" not in mail.outbox[0].subject
+
+
+def test_too_many_fields_or_too_big_a_post_is_refused_not_a_server_error(send):
+    many = send(**{f"field{n}": "x" for n in range(11_000)})
+    huge = send(message="x" * 3_000_000)
+    assert many.status_code == 400 and huge.status_code == 400
+    assert ContactMessage.objects.count() == 0
