@@ -459,3 +459,41 @@ CONTACTS = [
         "purpose": "Funding",
     },
 ]
+
+PRIVACY = {
+    "title": "Privacy notice",
+    "slug": "privacy",
+    "search_description": "What personal data the IOI website collects, why, and how long it is kept.",
+    "introduction": (
+        "This notice explains what happens to personal data you give us through this website, "
+        "mainly through the contact form."
+    ),
+    "body": [
+        ("heading", {"text": "What we collect", "level": "h2"}),
+        (
+            "paragraph",
+            "<p>When you use the contact form we receive your name, your email address, the topic "
+            "you chose and your message. Reading the site does not need any of these, and the "
+            "public pages set no tracking cookies.</p>",
+        ),
+        ("heading", {"text": "Why we use it", "level": "h2"}),
+        (
+            "paragraph",
+            "<p>We use your message only to answer you and, where you ask for it, to follow up "
+            "on the conversation. It goes to the member of staff who handles that topic. We do "
+            "not sell it or share it with anyone else.</p>",
+        ),
+        ("heading", {"text": "How long we keep it", "level": "h2"}),
+        (
+            "paragraph",
+            "<p>Messages are deleted automatically one year after we receive them. You can ask "
+            "us to delete yours sooner.</p>",
+        ),
+        ("heading", {"text": "Your rights", "level": "h2"}),
+        (
+            "paragraph",
+            f"<p>You can ask to see, correct or delete what we hold about you by writing to "
+            f"{CONTACT_EMAIL}.</p>",
+        ),
+    ],
+}

@@ -59,6 +59,7 @@ PUBLIC_PAGES = [
     "/contact/",
     "/about/",
     "/accessibility/",
+    "/privacy/",
     "/no-such-page/",
 ]
 

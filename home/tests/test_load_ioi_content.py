@@ -52,7 +52,7 @@ def test_builds_the_ioi_site_on_a_fresh_database(client):
     ]
     assert [f.sort_order for f in home.featured_initiatives.all()] == [0, 1, 2]
     assert OrganisationSettings.load().contact_email == "info@investinopen.org"
-    assert "Created 11:" in out and "3 contacts" in out
+    assert "Created 12:" in out and "3 contacts" in out
     assert OrganisationSettings.load().primary_contact.email == "info@investinopen.org"
 
 
@@ -67,6 +67,9 @@ def test_the_seeded_site_is_reachable_from_the_main_navigation(client):
     contact = client.get("/contact/").content.decode()
     assert "mailto:info@investinopen.org" in contact and "https://investinopen.org/" in contact
     assert client.get("/accessibility/").status_code == 200
+    privacy = client.get("/privacy/").content.decode()
+    assert "deleted automatically one year after" in privacy
+    assert '<a href="/privacy/">Read our privacy notice</a>' in contact
 
 
 def test_a_second_run_changes_nothing():

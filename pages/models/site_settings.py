@@ -88,6 +88,14 @@ class OrganisationSettings(BaseGenericSetting):
         blank=True,
         help_text="Links in the footer, e.g. the accessibility statement and privacy notice.",
     )
+    privacy_page = models.ForeignKey(
+        "wagtailcore.Page",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The privacy notice: linked from the contact form.",
+    )
     footer_text = models.TextField(
         blank=True,
         max_length=500,
@@ -115,7 +123,7 @@ class OrganisationSettings(BaseGenericSetting):
     ]
 
     # The footer shows the primary contact on every page: fetch it with the settings.
-    select_related = ["primary_contact"]
+    select_related = ["primary_contact", "privacy_page"]
 
     class Meta:
         verbose_name = "organisation settings"

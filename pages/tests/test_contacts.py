@@ -24,6 +24,14 @@ def test_footer_shows_the_primary_contact(client, site_tree, contacts):
     assert 'Info desk, General enquiries: <a href="mailto:info@example.org">' in footer
 
 
+def test_footer_does_not_repeat_an_address_it_already_shows(client, site_tree, contacts):
+    contacts.general.email = "info@investinopen.org"  # the same as the organisation's
+    contacts.general.save()
+    html = client.get("/about/").content.decode()
+    footer = html[html.index('<footer class="site-footer">') :]
+    assert footer.count("mailto:info@investinopen.org") == 1
+
+
 def test_initiative_shows_its_contact_else_the_primary_one(client, site_tree, contacts):
     first, second, _ = site_tree.initiatives
     first.contact = contacts.press

@@ -81,6 +81,7 @@ class Seeder:
         self.child(home, ContactPage, content.CONTACT, in_menu=True)
         self.child(home, StandardPage, content.ABOUT, in_menu=True)
         self.child(home, StandardPage, content.ACCESSIBILITY)
+        self.child(home, StandardPage, content.PRIVACY)
         for page, spec in self._new_pages:
             self.fill_and_publish(page, spec)
         contacts = self.contacts()
@@ -245,12 +246,14 @@ class Seeder:
             and not org.footer_links
             and not org.social_profiles
             and not org.primary_contact_id
+            and not org.privacy_page_id
         )
         if not untouched:
             return
         for name in SETTINGS_FIELDS:
             setattr(org, name, content.SETTINGS[name])
         org.primary_contact = primary_contact
+        org.privacy_page = self.pages_by_slug.get(content.PRIVACY["slug"])
         org.footer_links = [
             {"type": "link", "value": link}
             for link in (
@@ -258,6 +261,7 @@ class Seeder:
                 self.link(
                     {"title": "Accessibility statement", "page": content.ACCESSIBILITY["slug"]}
                 ),
+                self.link({"title": "Privacy notice", "page": content.PRIVACY["slug"]}),
                 self.link({"title": "Contact", "page": content.CONTACT["slug"]}),
             )
             if link
