@@ -5,6 +5,7 @@ the tests in pages/ reach the home page only through these fixtures."""
 
 import os
 import shutil
+from datetime import timedelta
 from io import BytesIO
 from types import SimpleNamespace
 
@@ -12,9 +13,10 @@ import pytest
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.management import call_command
+from django.utils import timezone
 from PIL import Image as PILImage
 from wagtail.images.models import Image
-from wagtail.models import Page, Site
+from wagtail.models import Locale, Page, Site
 
 from home.models import FeaturedInitiative, HomePage
 from pages.models import (
@@ -66,9 +68,19 @@ def make_image(title="Workshop", size=(1600, 900)):
     return Image.objects.create(title=title, file=ContentFile(buffer.getvalue(), "image.png"))
 
 
+def tree_root():
+    """Wagtail's root page; recreated, with the default locale, after a transactional test's
+    flush has emptied every table."""
+    root = Page.get_first_root_node()
+    if root is None:
+        Locale.objects.get_or_create(language_code="en")
+        root = Page.add_root(instance=Page(title="Root", slug="root"))
+    return root
+
+
 def build_home(**fields):
     """A home page at the top of the tree, served by the default site."""
-    root = Page.get_first_root_node()
+    root = tree_root()
     fields = {
         "title": "Home",
         "slug": "test-home",
@@ -85,6 +97,8 @@ def build_home(**fields):
 
 
 def build_initiatives(index, count, start=1):
+    """Initiatives published a minute apart, in order: the last is the latest."""
+    first = timezone.now() - timedelta(days=1)
     return [
         add_page(
             index,
@@ -94,6 +108,7 @@ def build_initiatives(index, count, start=1):
             summary=f"Summary of initiative {n}.",
             status="active",
             body=[paragraph(f"<p>Body of initiative {n}.</p>")],
+            first_published_at=first + timedelta(minutes=n),
         )
         for n in range(start, start + count)
     ]
@@ -182,9 +197,10 @@ def organisation(db):
 @pytest.fixture
 def contacts(db, organisation):
     """Three contacts: general (the primary), press, and a funding one kept off the site."""
-    general = ContactPurpose.objects.get(name="General")
-    press = ContactPurpose.objects.get(name="Press")
-    funding = ContactPurpose.objects.get(name="Funding")
+    # The purposes come from a data migration; get_or_create also serves after a flush.
+    general, _ = ContactPurpose.objects.get_or_create(name="General")
+    press, _ = ContactPurpose.objects.get_or_create(name="Press")
+    funding, _ = ContactPurpose.objects.get_or_create(name="Funding")
     people = SimpleNamespace(
         general=Contact.objects.create(
             name="Info desk", role="General enquiries", email="info@example.org", purpose=general

@@ -1,4 +1,5 @@
 from django.db import models
+from django.db.models import F
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
@@ -95,7 +96,7 @@ class HomePage(HeroImageMixin, Page):
         return list(
             InitiativePage.objects.for_listing()
             .descendant_of(self)
-            .order_by("-first_published_at")[:KEY_ACTIVITIES_SHOWN]
+            .order_by(F("first_published_at").desc(nulls_last=True), "-pk")[:KEY_ACTIVITIES_SHOWN]
         )
 
     def impact_page(self):

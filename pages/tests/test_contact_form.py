@@ -193,6 +193,8 @@ def test_a_failing_mail_server_leaves_the_message_stored_and_marked(send):
     assert message.next_attempt_at is not None and message.state == "Email failed"
 
 
+# Transactional: the worker closes its database connection between tasks, as in production.
+@pytest.mark.django_db(transaction=True)
 def test_failed_email_is_retried_by_the_worker_after_its_back_off(send):
     from django_tasks_db.models import DBTaskResult
 
