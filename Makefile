@@ -8,13 +8,14 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format superuser clean-venv help
+.PHONY: run test lint format superuser bench clean-venv help
 
 help:
 	@echo "make run        set up and serve the seeded site at http://$(HOST):$(PORT)/"
 	@echo "make test       set up and run every test"
 	@echo "make lint       ruff and the migrations check"
 	@echo "make superuser  create an account for /admin/"
+	@echo "make bench      benchmarks; figures are printed, never asserted"
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' \
@@ -37,7 +38,7 @@ run: $(VENV)/.runtime-installed
 	@echo ""
 	@echo "  The site:  http://$(HOST):$(PORT)/"
 	@echo "  The admin: http://$(HOST):$(PORT)/admin/"
-	@if $(MANAGE) shell -c "from django.contrib.auth import get_user_model as u; import sys; sys.exit(0 if u().objects.filter(is_superuser=True).exists() else 1)" 2>/dev/null; \
+	@if $(MANAGE) shell -c "from django.contrib.auth import get_user_model as u; import sys; sys.exit(0 if u().objects.filter(is_superuser=True).exists() else 1)" >/dev/null 2>&1; \
 		then echo "  Sign in with the account you made with 'make superuser'."; \
 		else echo "  No admin account yet: stop the server and run 'make superuser' to make one."; fi
 	@echo ""
@@ -58,6 +59,9 @@ format: $(VENV)/.dev-installed
 superuser: $(VENV)/.runtime-installed
 	$(MANAGE) migrate --noinput
 	$(MANAGE) createsuperuser
+
+bench: $(VENV)/.dev-installed
+	$(BIN)/python bench/link_check.py
 
 clean-venv:
 	rm -rf $(VENV)

@@ -9,6 +9,7 @@ from wagtail.search import index
 from pages.blocks import BodyBlock, call_to_action_stream
 from pages.models import HeroImageMixin, ImpactPage, InitiativePage
 from pages.models.base import INTRODUCTION_FEATURES
+from pages.panels import LinkProblemsPanel
 
 KEY_ACTIVITIES_SHOWN = 3
 IMPACT_HIGHLIGHTS_SHOWN = 3
@@ -49,7 +50,9 @@ class HomePage(HeroImageMixin, Page):
         help_text="Optional. One invitation shown at the end of the page.",
     )
 
-    content_panels = Page.content_panels + [
+    content_panels = [
+        LinkProblemsPanel(),
+        *Page.content_panels,
         FieldPanel("headline"),
         FieldPanel("introduction"),
         *HeroImageMixin.hero_panels,
@@ -81,6 +84,7 @@ class HomePage(HeroImageMixin, Page):
         "pages.InitiativeIndexPage",
         "pages.ImpactPage",
         "pages.ContactPage",
+        "pages.ResourcesPage",
         "pages.StandardPage",
     ]
 

@@ -497,3 +497,42 @@ PRIVACY = {
         ),
     ],
 }
+
+RESOURCES = {
+    "title": "Resources",
+    "slug": "resources",
+    "search_description": "Reports, research and news from Invest in Open Infrastructure, in one place.",
+    "introduction": (
+        "<p>Our work, research and news in one place. Choose a category to narrow the list.</p>"
+    ),
+}
+
+# Every external address the seeded pages use becomes a Link in the library, so that it is
+# checked and can be changed in one place. Keyed by address: title, category slug, description.
+LINKS = {
+    WORK_URL: (
+        "IOI's work with open infrastructure projects",
+        "ioi-work",
+        "How IOI supports the projects and institutions behind open infrastructure.",
+    ),
+    RESEARCH_URL: (
+        "IOI research, including the landscape scan",
+        "reports",
+        "Studies of the open infrastructure landscape, its costs and its funding.",
+    ),
+    FUND_URL: (
+        "Founding commitment to the IOI Fund for Network Adoption",
+        "news",
+        "The announcement of the fund that helps regional networks adopt open infrastructure.",
+    ),
+    IMPACT_URL: (
+        "Evidence of IOI's impact",
+        "reports",
+        "What IOI's research, guidance and funding have changed.",
+    ),
+    NEWSLETTER_URL: (
+        "IOI newsletter",
+        "news",
+        "News and updates from IOI by email.",
+    ),
+}

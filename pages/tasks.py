@@ -57,3 +57,13 @@ def deliver(message):
         return False
     message.record_sent()
     return True
+
+
+@task()
+def check_links_task():
+    """The link check, for the worker; scheduled by `check_links --enqueue` (docs/links.md)."""
+    from . import linkcheck
+
+    summary = linkcheck.run(linkcheck.default_options())
+    logger.info("%s", summary)
+    return str(summary)

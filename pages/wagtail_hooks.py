@@ -1,11 +1,19 @@
-"""The admin for what is not a page: contacts, their purposes and messages from the public."""
+"""The admin for what is not a page: contacts and messages from the public, the link library
+and its health report."""
 
+import django_filters
+from django.db.models import OuterRef, Subquery
+from django.urls import path, reverse
+from wagtail import hooks
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.menu import MenuItem
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from .models import Contact, ContactMessage, ContactPurpose
+from .link_health import BrokenLinksPanel, LinkHealthReportView, can_manage_links, use_final_url
+from .models import CheckedURL, Contact, ContactMessage, ContactPurpose, Link, LinkCategory
 from .spreadsheets import SafeExportIndexView
 
 
@@ -80,3 +88,94 @@ class ContactsGroup(SnippetViewSetGroup):
 
 
 register_snippet(ContactsGroup)
+
+
+# The link library and its health
+
+
+class LinkFilterSet(WagtailFilterSet):
+    health = django_filters.ChoiceFilter(
+        label="Health",
+        choices=[*CheckedURL.Status.choices, ("unchecked", "Not checked yet")],
+        method="filter_health",
+        empty_label="Any",
+    )
+
+    def filter_health(self, queryset, name, value):
+        checked = CheckedURL.objects.values("url")
+        if value == "unchecked":
+            return queryset.exclude(url__in=checked)
+        return queryset.filter(url__in=checked.filter(status=value))
+
+    class Meta:
+        model = Link
+        fields = ["category", "language", "featured"]
+
+
+class LinkViewSet(SnippetViewSet):
+    model = Link
+    icon = "link"
+    menu_label = "Links"
+    index_view_class = SafeExportIndexView
+    filterset_class = LinkFilterSet
+    list_display = ["title", "url", "category", "health", "featured"]
+    search_fields = ["title", "url", "description"]
+    search_backend_name = None
+    list_export = ["title", "url", "description", "category", "language", "featured", "health"]
+    export_filename = "links"
+
+    def get_queryset(self, request):
+        health = CheckedURL.objects.filter(url=OuterRef("url")).values("status")[:1]
+        return Link.objects.select_related("category").annotate(health_status=Subquery(health))
+
+
+class LinkCategoryViewSet(SnippetViewSet):
+    model = LinkCategory
+    icon = "tag"
+    menu_label = "Categories"
+    list_display = ["name", "slug", "sort_order"]
+    search_fields = ["name"]
+    search_backend_name = None
+
+
+class LinksGroup(SnippetViewSetGroup):
+    items = (LinkViewSet, LinkCategoryViewSet)
+    menu_label = "Links"
+    menu_icon = "link"
+    menu_order = 240
+
+
+register_snippet(LinksGroup)
+
+
+@hooks.register("register_admin_urls")
+def link_health_urls():
+    return [
+        path("reports/link-health/", LinkHealthReportView.as_view(), name="link_health_report"),
+        path(
+            "reports/link-health/results/",
+            LinkHealthReportView.as_view(results_only=True),
+            name="link_health_report_results",
+        ),
+        path(
+            "reports/link-health/<int:pk>/use-final-url/",
+            use_final_url,
+            name="link_health_use_final_url",
+        ),
+    ]
+
+
+class LinkHealthMenuItem(MenuItem):
+    def is_shown(self, request):
+        return can_manage_links(request.user)
+
+
+@hooks.register("register_reports_menu_item")
+def link_health_menu_item():
+    return LinkHealthMenuItem("Link health", reverse("link_health_report"), icon_name="link")
+
+
+@hooks.register("construct_homepage_panels")
+def add_broken_links_panel(request, panels):
+    if can_manage_links(request.user):
+        panels.append(BrokenLinksPanel())

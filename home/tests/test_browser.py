@@ -60,6 +60,8 @@ PUBLIC_PAGES = [
     "/about/",
     "/accessibility/",
     "/privacy/",
+    "/resources/",
+    "/resources/?category=reports",
     "/no-such-page/",
 ]
 

@@ -9,7 +9,7 @@ from wagtail.models import Page, Revision, Site
 
 from home import seed_content
 from home.models import HomePage
-from pages.models import ImpactPage, InitiativePage, OrganisationSettings
+from pages.models import ImpactPage, InitiativePage, Link, OrganisationSettings
 
 pytestmark = pytest.mark.django_db
 
@@ -52,14 +52,18 @@ def test_builds_the_ioi_site_on_a_fresh_database(client):
     ]
     assert [f.sort_order for f in home.featured_initiatives.all()] == [0, 1, 2]
     assert OrganisationSettings.load().contact_email == "info@investinopen.org"
-    assert "Created 12:" in out and "3 contacts" in out
+    assert "Created 18:" in out and "3 contacts" in out and "resources page 'Resources'" in out
+    # Every external address the seed names is a library link, and the initiatives use them.
+    assert set(Link.objects.values_list("url", flat=True)) == set(seed_content.LINKS)
+    for initiative in initiatives:
+        assert all(block.value["link"] for block in initiative.related_links)
     assert OrganisationSettings.load().primary_contact.email == "info@investinopen.org"
 
 
 def test_the_seeded_site_is_reachable_from_the_main_navigation(client):
     load()
     html = client.get("/").content.decode()
-    for url in ["/initiatives/", "/impact/", "/contact/", "/about/"]:
+    for url in ["/initiatives/", "/impact/", "/contact/", "/about/", "/resources/"]:
         assert f'href="{url}"' in html
         assert client.get(url).status_code == 200
     index = client.get("/initiatives/").content.decode()

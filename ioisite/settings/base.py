@@ -177,6 +177,9 @@ CONTACT_EMAIL_MAX_ATTEMPTS = 6
 CONTACT_MESSAGE_RETENTION_DAYS = int(os.environ.get("CONTACT_MESSAGE_RETENTION_DAYS", "365"))
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "webmaster@localhost")
 
+# The link checker's defaults (pages/linkcheck.py: CheckSettings); the command can override them.
+LINKCHECK = {"concurrency": 10, "per_host": 2, "timeout": 10.0}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -188,5 +191,6 @@ LOGGING = {
         # Both narrate every page save and background task at INFO.
         "wagtail": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         "django_tasks": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        "httpx": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }

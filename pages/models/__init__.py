@@ -5,10 +5,16 @@ from .contact_page import ContactPage
 from .contacts import Contact, ContactMessage, ContactPurpose
 from .impact import ImpactHighlight, ImpactPage
 from .initiatives import InitiativeIndexPage, InitiativePage
+from .links import CheckedURL, Link, LinkCategory, URLUsage
+from .resources import ResourcesPage
 from .site_settings import OrganisationSettings
 from .standard import StandardPage
 
 __all__ = [
+    "CheckedURL",
+    "Link",
+    "LinkCategory",
+    "URLUsage",
     "Contact",
     "ContactMessage",
     "ContactPurpose",
@@ -19,5 +25,6 @@ __all__ = [
     "InitiativeIndexPage",
     "InitiativePage",
     "OrganisationSettings",
+    "ResourcesPage",
     "StandardPage",
 ]

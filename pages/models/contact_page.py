@@ -6,6 +6,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from pages.blocks import BodyBlock
+from pages.panels import LinkProblemsPanel
 
 from .base import HOME_PAGE, INTRODUCTION_FEATURES
 from .contacts import Contact
@@ -27,7 +28,9 @@ class ContactPage(RoutablePageMixin, Page):
         help_text="Optional content shown after the contact form.",
     )
 
-    content_panels = Page.content_panels + [
+    content_panels = [
+        LinkProblemsPanel(),
+        *Page.content_panels,
         FieldPanel("introduction"),
         HelpPanel(
             content="The email address, website and postal address shown on this page are "

@@ -6,6 +6,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from pages.blocks import BodyBlock
+from pages.panels import LinkProblemsPanel
 
 from .base import HOME_PAGE, INTRODUCTION_FEATURES
 
@@ -53,7 +54,9 @@ class ImpactPage(Page):
     )
     body = StreamField(BodyBlock(), blank=True, help_text="Optional content after the highlights.")
 
-    content_panels = Page.content_panels + [
+    content_panels = [
+        LinkProblemsPanel(),
+        *Page.content_panels,
         FieldPanel("introduction"),
         InlinePanel(
             "highlights",

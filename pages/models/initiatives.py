@@ -8,6 +8,7 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from pages.blocks import BodyBlock, call_to_action_stream, related_links_stream
+from pages.panels import LinkProblemsPanel
 
 from .base import HOME_PAGE, INTRODUCTION_FEATURES, HeroImageMixin
 from .site_settings import OrganisationSettings
@@ -96,7 +97,9 @@ class InitiativePage(HeroImageMixin, Page):
         "(Settings → Organisation settings).",
     )
 
-    content_panels = Page.content_panels + [
+    content_panels = [
+        LinkProblemsPanel(),
+        *Page.content_panels,
         FieldPanel("summary"),
         MultiFieldPanel(
             [

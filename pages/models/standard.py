@@ -5,6 +5,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from pages.blocks import BodyBlock
+from pages.panels import LinkProblemsPanel
 
 from .base import HOME_PAGE
 
@@ -19,7 +20,12 @@ class StandardPage(Page):
     )
     body = StreamField(BodyBlock(), blank=True, help_text="The page's content, block by block.")
 
-    content_panels = Page.content_panels + [FieldPanel("introduction"), FieldPanel("body")]
+    content_panels = [
+        LinkProblemsPanel(),
+        *Page.content_panels,
+        FieldPanel("introduction"),
+        FieldPanel("body"),
+    ]
     search_fields = Page.search_fields + [
         index.SearchField("introduction"),
         index.SearchField("body"),

@@ -44,7 +44,7 @@ def test_visitor_sends_a_message_with_the_keyboard_only(seeded_site, page_in_bro
     tab_to(tab, "#id_email")
     tab.keyboard.type("ada@example.org")
     tab_to(tab, "#id_purpose")
-    tab.keyboard.press("ArrowDown")  # General
+    tab.keyboard.type("General")  # a select picks the option whose name is typed
     tab_to(tab, "#id_message")
     tab.keyboard.type("We would like to talk about supporting an open repository.")
     tab_to(tab, "button[type=submit]")

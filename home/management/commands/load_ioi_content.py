@@ -20,7 +20,10 @@ from pages.models import (
     ImpactPage,
     InitiativeIndexPage,
     InitiativePage,
+    Link,
+    LinkCategory,
     OrganisationSettings,
+    ResourcesPage,
     StandardPage,
 )
 
@@ -71,6 +74,7 @@ class Seeder:
         self.created = []  # what this run made, for the summary
         self.pages_by_slug = {}
         self._new_pages = []  # (page, spec) whose streams are filled once every page exists
+        self.library = {}  # external address -> Link
 
     def run(self):
         home = self.home_page()
@@ -82,6 +86,8 @@ class Seeder:
         self.child(home, StandardPage, content.ABOUT, in_menu=True)
         self.child(home, StandardPage, content.ACCESSIBILITY)
         self.child(home, StandardPage, content.PRIVACY)
+        self.child(home, ResourcesPage, content.RESOURCES, in_menu=True)
+        self.library = self.links()
         for page, spec in self._new_pages:
             self.fill_and_publish(page, spec)
         contacts = self.contacts()
@@ -205,11 +211,32 @@ class Seeder:
             if page is None:
                 return None
             return {"page": page.pk, "url": "", "title": spec["title"]}
+        library_link = self.library.get(spec["url"])
+        if library_link is not None:
+            return {"page": None, "link": library_link.pk, "url": "", "title": spec["title"]}
         return {"page": None, "url": spec["url"], "title": spec["title"]}
 
     def call_to_action(self, spec):
         link = self.link(spec["link"])
         return {**spec, "link": link} if link else None
+
+    # The link library
+
+    def links(self):
+        """Library links for the seed's external addresses: found by address, else created."""
+        library = {}
+        for url, (title, category_slug, description) in content.LINKS.items():
+            link = Link.objects.filter(url=url).first()
+            if link is None:
+                category, _ = LinkCategory.objects.get_or_create(
+                    slug=category_slug, defaults={"name": category_slug.replace("-", " ").title()}
+                )
+                link = Link.objects.create(
+                    url=url, title=title, description=description, category=category
+                )
+                self.created.append(f"link '{title}'")
+            library[url] = link
+        return library
 
     # Contacts
 
@@ -219,7 +246,9 @@ class Seeder:
             return []
         created = []
         for n, spec in enumerate(content.CONTACTS):
-            purpose, _ = ContactPurpose.objects.get_or_create(name=spec["purpose"])
+            purpose, _ = ContactPurpose.objects.get_or_create(
+                name=spec["purpose"], defaults={"sort_order": n}
+            )
             created.append(
                 Contact.objects.create(
                     name=spec["name"],

@@ -1,0 +1,54 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from pages import linkcheck
+
+
+class Command(BaseCommand):
+    help = (
+        "Check every address the site links to (link library, rich text, link blocks, settings; "
+        "pages against the page tree). Prints a one-line summary; exits 1 when any link is "
+        "broken or unreachable. Staff see the results in Reports → Link health."
+    )
+
+    def add_arguments(self, parser):
+        defaults = linkcheck.default_options()
+        parser.add_argument(
+            "--concurrency",
+            type=int,
+            default=defaults.concurrency,
+            help="Requests in flight at once (default: %(default)s).",
+        )
+        parser.add_argument(
+            "--per-host",
+            type=int,
+            default=defaults.per_host,
+            help="Requests in flight to one host at once (default: %(default)s).",
+        )
+        parser.add_argument(
+            "--timeout",
+            type=float,
+            default=defaults.timeout,
+            help="Seconds to wait for each answer (default: %(default)s).",
+        )
+        parser.add_argument(
+            "--enqueue",
+            action="store_true",
+            help="Hand the check to the background worker instead of running it here.",
+        )
+
+    def handle(self, *args, concurrency, per_host, timeout, enqueue, **options):
+        if concurrency < 1 or per_host < 1 or timeout <= 0:
+            raise CommandError("--concurrency and --per-host must be 1 or more, --timeout above 0.")
+        if enqueue:
+            from pages.tasks import check_links_task
+
+            result = check_links_task.enqueue()
+            self.stdout.write(f"Link check queued (task {result.id}).")
+            return
+        options = linkcheck.CheckSettings(
+            concurrency=concurrency, per_host=per_host, timeout=timeout
+        )
+        summary = linkcheck.run(options, progress=linkcheck.terminal_progress(self.stderr._out))
+        self.stdout.write(str(summary))
+        if summary.failed:
+            raise SystemExit(1)

@@ -1,0 +1,155 @@
+"""The link library staff manage, and what the link checker found at each address."""
+
+from django import forms
+from django.db import models
+from django.utils import timezone
+from wagtail.admin.panels import FieldPanel, FieldRowPanel
+
+from pages.validators import web_url_validator
+
+
+class WebURLFormField(forms.URLField):
+    default_validators = [web_url_validator]
+
+
+class WebURLField(models.URLField):
+    """A URLField for http and https only, in the model and in its admin form."""
+
+    default_validators = [web_url_validator]
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": WebURLFormField, **kwargs})
+
+
+class LinkCategory(models.Model):
+    name = models.CharField(
+        max_length=60, unique=True, help_text="As shown to the public, e.g. 'Reports'."
+    )
+    slug = models.SlugField(
+        max_length=60, unique=True, help_text="Used in the address of the filtered list."
+    )
+    sort_order = models.PositiveSmallIntegerField(
+        default=0, help_text="Lower numbers come first on the Resources page."
+    )
+
+    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("sort_order")]
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+        verbose_name_plural = "link categories"
+
+    def __str__(self):
+        return self.name
+
+
+class Link(models.Model):
+    """A page elsewhere that the site points to: a partner, a funder, a report, a post."""
+
+    LANGUAGES = [("en", "English"), ("es", "Spanish"), ("fr", "French"), ("pt", "Portuguese")]
+
+    title = models.CharField(
+        max_length=200, help_text="What the link leads to, as readers will see it."
+    )
+    url = WebURLField(
+        "web address",
+        max_length=2000,
+        help_text="The full address, starting with https:// (or http://).",
+    )
+    description = models.TextField(
+        max_length=500, blank=True, help_text="Optional. One or two sentences about it."
+    )
+    category = models.ForeignKey(
+        LinkCategory,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="links",
+        help_text="Groups the link on the Resources page.",
+    )
+    logo = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Optional. The organisation's logo, e.g. for a partner.",
+    )
+    language = models.CharField(
+        max_length=8,
+        choices=LANGUAGES,
+        default="en",
+        help_text="The language of the page it leads to.",
+    )
+    featured = models.BooleanField(
+        default=False, help_text="Featured links come first on the Resources page."
+    )
+
+    panels = [
+        FieldPanel("title"),
+        FieldPanel("url"),
+        FieldPanel("description"),
+        FieldRowPanel([FieldPanel("category"), FieldPanel("language")]),
+        FieldPanel("logo"),
+        FieldPanel("featured"),
+    ]
+
+    class Meta:
+        ordering = ["-featured", "title"]
+
+    def __str__(self):
+        return self.title
+
+    def health(self):
+        """The last check's verdict; the admin listing annotates it (`health_status`)."""
+        status = getattr(self, "health_status", None)
+        if status is None and not hasattr(self, "health_status"):
+            status = (
+                CheckedURL.objects.filter(url=self.url).values_list("status", flat=True).first()
+            )
+        return CheckedURL.Status(status).label if status else "Not checked yet"
+
+    health.short_description = "Health"
+
+
+class CheckedURL(models.Model):
+    """The last check of one external address, wherever the site uses it."""
+
+    class Status(models.TextChoices):
+        OK = "ok", "OK"
+        REDIRECTED = "redirected", "Redirected"
+        BROKEN = "broken", "Broken"
+        UNREACHABLE = "unreachable", "Unreachable"
+
+    url = models.URLField(max_length=2000, unique=True)
+    status = models.CharField(max_length=12, choices=Status.choices, db_index=True)
+    http_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    final_url = models.URLField(max_length=2000, blank=True)
+    permanent_redirect = models.BooleanField(default=False)
+    error = models.CharField(max_length=300, blank=True)
+    checked_at = models.DateTimeField(default=timezone.now)
+    consecutive_failures = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["url"]
+        verbose_name = "checked address"
+
+    def __str__(self):
+        return self.url
+
+    @property
+    def needs_attention(self):
+        return self.status != self.Status.OK
+
+
+class URLUsage(models.Model):
+    """Where an external address appears: rebuilt by every run of the checker."""
+
+    url = models.URLField(max_length=2000, db_index=True)
+    label = models.CharField(max_length=300)
+    edit_url = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["label"]
+
+    def __str__(self):
+        return self.label

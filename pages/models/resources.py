@@ -1,0 +1,44 @@
+from django.core.paginator import Paginator
+from wagtail.admin.panels import FieldPanel
+from wagtail.fields import RichTextField
+from wagtail.models import Page
+from wagtail.search import index
+
+from .base import HOME_PAGE, INTRODUCTION_FEATURES
+from .links import Link, LinkCategory
+
+
+class ResourcesPage(Page):
+    """The link library for readers: partners, funders, reports and more, by category."""
+
+    introduction = RichTextField(
+        features=INTRODUCTION_FEATURES,
+        blank=True,
+        help_text="A short opening above the list of links.",
+    )
+
+    content_panels = Page.content_panels + [FieldPanel("introduction")]
+    search_fields = Page.search_fields + [index.SearchField("introduction")]
+
+    parent_page_types = [HOME_PAGE]
+    subpage_types = []
+    max_count = 1
+
+    template = "pages/resources_page.html"
+    per_page = 20
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        categories = list(LinkCategory.objects.filter(links__isnull=False).distinct())
+        selected = next(
+            (c for c in categories if c.slug == request.GET.get("category", "")[:60]), None
+        )
+        links = Link.objects.select_related("category", "logo").order_by(
+            "category__sort_order", "category__name", "-featured", "title"
+        )
+        if selected:
+            links = links.filter(category=selected)
+        context["categories"] = categories
+        context["selected_category"] = selected
+        context["links"] = Paginator(links, self.per_page).get_page(request.GET.get("page"))
+        return context

@@ -1,0 +1,77 @@
+"""Admin panels shared by the page types."""
+
+from collections.abc import Sequence
+
+from django.utils.functional import cached_property
+from wagtail.admin.panels import Panel
+
+
+def link_problems(page):
+    """What an editor should know about this page's links: chosen pages that were deleted or
+    unpublished, library links that were deleted, and addresses the last check found broken.
+    Readers never see these links; this says why."""
+    from wagtail.fields import RichTextField, StreamField
+    from wagtail.models import Page
+
+    from .linkcheck import Found, Usage, walk_raw_page_ids, walk_stream
+    from .models import CheckedURL, Link
+
+    found, here = Found(), Usage("this page")
+    link_ids = set()
+    for model_field in page._meta.get_fields():
+        if isinstance(model_field, RichTextField):
+            found.add_rich_text(getattr(page, model_field.name), here)
+        elif isinstance(model_field, StreamField):
+            stream = getattr(page, model_field.name)
+            walk_stream(stream.stream_block, stream, found, here)
+            walk_raw_page_ids(stream.raw_data, found, here)
+            link_ids |= set(_raw_values(stream.raw_data, "link"))
+    problems = []
+    pages = Page.objects.in_bulk(list(found.internal))
+    for page_id in found.internal:
+        target = pages.get(page_id)
+        if target is None:
+            problems.append("A link points to a page that was deleted: choose another page.")
+        elif not target.live:
+            problems.append(f"A link points to “{target.title}”, which is not published.")
+    existing = set(Link.objects.filter(pk__in=link_ids).values_list("pk", flat=True))
+    for _ in link_ids - existing:
+        problems.append("A link from the link library was deleted: choose another.")
+    for checked in CheckedURL.objects.filter(
+        url__in=list(found.external),
+        status__in=[CheckedURL.Status.BROKEN, CheckedURL.Status.UNREACHABLE],
+    ):
+        code = f" ({checked.http_code})" if checked.http_code else ""
+        problems.append(f"{checked.url} is {checked.get_status_display().lower()}{code}.")
+    return problems
+
+
+def _raw_values(raw, key):
+    if isinstance(raw, dict):
+        if isinstance(raw.get(key), int):
+            yield raw[key]
+        for value in raw.values():
+            yield from _raw_values(value, key)
+    elif isinstance(raw, Sequence) and not isinstance(raw, str):
+        for value in raw:
+            yield from _raw_values(value, key)
+
+
+class LinkProblemsPanel(Panel):
+    """Shown at the top of the editor only when some of the page's links are hidden from
+    readers or broken."""
+
+    class BoundPanel(Panel.BoundPanel):
+        template_name = "pages/admin/link_problems_panel.html"
+
+        @cached_property
+        def problems(self):
+            return link_problems(self.instance) if self.instance.pk else []
+
+        def is_shown(self):
+            return bool(self.problems)
+
+        def get_context_data(self, parent_context=None):
+            context = super().get_context_data(parent_context)
+            context["problems"] = self.problems
+            return context

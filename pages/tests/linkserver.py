@@ -1,0 +1,123 @@
+"""A real HTTP server on 127.0.0.1 for the link checker's tests and benchmark: each path
+answers the way some website out there does."""
+
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    routes = {
+        "/ok": (200, None),
+        "/moved": (301, "/ok"),
+        "/found": (302, "/ok"),
+        "/missing": (404, None),
+        "/gone": (410, None),
+        "/error": (500, None),
+        "/loop-a": (301, "/loop-b"),
+        "/loop-b": (301, "/loop-a"),
+    }
+
+    def log_message(self, *args):
+        pass
+
+    def setup(self):
+        super().setup()
+        with self.server.lock:
+            self.server.connections_now += 1
+            self.server.peak_connections = max(
+                self.server.peak_connections, self.server.connections_now
+            )
+
+    def finish(self):
+        try:
+            super().finish()
+        finally:
+            with self.server.lock:
+                self.server.connections_now -= 1
+
+    def answer(self, with_body):
+        server = self.server
+        with server.lock:
+            server.open_now += 1
+            server.peak = max(server.peak, server.open_now)
+            server.requests.append((self.command, self.path, self.headers.get("User-Agent")))
+        try:
+            if server.delay_seconds:
+                time.sleep(server.delay_seconds)  # a far-away server
+            path = self.path.split("?")[0]
+            if path.startswith("/slow"):
+                time.sleep(server.slow_seconds)
+                status, location = 200, None
+            elif path.startswith("/no-head") and self.command == "HEAD":
+                status, location = 405, None
+            elif path.startswith("/no-head") or path.startswith("/page/"):
+                status, location = 200, None
+            else:
+                status, location = self.routes.get(path, (404, None))
+            body = b"ok" if status == 200 else b"not ok"
+            self.send_response(status)
+            if location:
+                self.send_header("Location", location)
+            self.send_header("Content-Type", "text/plain")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            if with_body:
+                self.wfile.write(body)
+            if server.on_request:
+                server.on_request(self)
+        finally:
+            with server.lock:
+                server.open_now -= 1
+
+    def do_GET(self):
+        self.answer(with_body=True)
+
+    def do_HEAD(self):
+        self.answer(with_body=False)
+
+
+class LinkServer:
+    """Start with `with LinkServer() as server:`; `server.url("/ok")` gives an address."""
+
+    def __init__(self, host="127.0.0.1", slow_seconds=2.0, on_request=None, delay_seconds=0.0):
+        self.httpd = ThreadingHTTPServer((host, 0), Handler)
+        self.httpd.daemon_threads = True
+        self.httpd.lock = threading.Lock()
+        self.httpd.open_now = 0
+        self.httpd.peak = 0
+        self.httpd.connections_now = 0
+        self.httpd.peak_connections = 0
+        self.httpd.requests = []
+        self.httpd.slow_seconds = slow_seconds
+        self.httpd.on_request = on_request
+        self.httpd.delay_seconds = delay_seconds
+        self.host = host
+        self.port = self.httpd.server_address[1]
+
+    def url(self, path):
+        return f"http://{self.host}:{self.port}{path}"
+
+    @property
+    def peak(self):
+        """The most requests being answered at once."""
+        return self.httpd.peak
+
+    @property
+    def peak_connections(self):
+        """The most connections open at once."""
+        return self.httpd.peak_connections
+
+    @property
+    def requests(self):
+        return self.httpd.requests
+
+    def __enter__(self):
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.httpd.shutdown()
+        self.httpd.server_close()
