@@ -93,6 +93,8 @@ class ContactForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        if self.token() is None:
+            raise forms.ValidationError("Please reload the page and send the form again.")
         if self.seconds_open() > TOKEN_MAX_AGE:
             self.data = self.data.copy()
             self.data["form_token"] = make_form_token()
