@@ -10,6 +10,7 @@ import sys
 import time
 from collections import Counter, defaultdict
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -224,7 +225,16 @@ async def check_external(urls, options, progress=None):
 
 
 def check(urls, options=None, progress=None):
-    return asyncio.run(check_external(list(urls), options or CheckSettings(), progress))
+    """Check the addresses; callable from plain code and from a thread that already runs an
+    event loop (an async worker, a browser-driving test), where the check gets a thread of its
+    own."""
+    job = check_external(list(urls), options or CheckSettings(), progress)
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(job)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, job).result()
 
 
 # 3. Store (one short transaction)

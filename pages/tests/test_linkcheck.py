@@ -1,5 +1,6 @@
 """The link checker against a real local HTTP server: every kind of answer, classified."""
 
+import asyncio
 import io
 import socket
 
@@ -175,3 +176,13 @@ def test_no_transaction_is_open_while_waiting_on_the_network(offline_site):
         Link.objects.create(title="B", url=slow.url("/missing"))
         run_command()
     assert seen and not any(seen)
+
+
+def test_the_check_also_runs_from_a_thread_with_an_event_loop(server):
+    """As from an async worker, or a test session that drives a browser."""
+
+    async def from_async_code():
+        return linkcheck.check([server.url("/ok")], FAST)
+
+    (result,) = asyncio.run(from_async_code())
+    assert result.status == "ok"
