@@ -132,17 +132,22 @@ def walk_stream(block, value, found, usage):
             walk_stream(child.block, child.value, found, usage)
 
 
-def walk_raw_page_ids(raw, found, usage):
-    """Chosen pages, from the stored data: a deleted page is gone from the block's value but
-    its id is still here."""
+def raw_ids(raw, key):
+    """Ids stored under `key` anywhere in a block's stored data. A chosen page or snippet that
+    was deleted is gone from the block's value, but its id is still here."""
     if isinstance(raw, dict):
-        if isinstance(raw.get("page"), int):
-            found.internal[raw["page"]].append(usage)
+        if isinstance(raw.get(key), int):
+            yield raw[key]
         for value in raw.values():
-            walk_raw_page_ids(value, found, usage)
+            yield from raw_ids(value, key)
     elif isinstance(raw, Sequence) and not isinstance(raw, str):
         for value in raw:
-            walk_raw_page_ids(value, found, usage)
+            yield from raw_ids(value, key)
+
+
+def walk_raw_page_ids(raw, found, usage):
+    for page_id in raw_ids(raw, "page"):
+        found.internal[page_id].append(usage)
 
 
 def check_internal(page_ids):

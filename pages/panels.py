@@ -1,7 +1,5 @@
 """Admin panels shared by the page types."""
 
-from collections.abc import Sequence
-
 from django.utils.functional import cached_property
 from wagtail.admin.panels import Panel
 
@@ -13,7 +11,7 @@ def link_problems(page):
     from wagtail.fields import RichTextField, StreamField
     from wagtail.models import Page
 
-    from .linkcheck import Found, Usage, walk_raw_page_ids, walk_stream
+    from .linkcheck import Found, Usage, raw_ids, walk_raw_page_ids, walk_stream
     from .models import CheckedURL, Link
 
     found, here = Found(), Usage("this page")
@@ -25,7 +23,7 @@ def link_problems(page):
             stream = getattr(page, model_field.name)
             walk_stream(stream.stream_block, stream, found, here)
             walk_raw_page_ids(stream.raw_data, found, here)
-            link_ids |= set(_raw_values(stream.raw_data, "link"))
+            link_ids |= set(raw_ids(stream.raw_data, "link"))
     problems = []
     pages = Page.objects.in_bulk(list(found.internal))
     for page_id in found.internal:
@@ -44,17 +42,6 @@ def link_problems(page):
         code = f" ({checked.http_code})" if checked.http_code else ""
         problems.append(f"{checked.url} is {checked.get_status_display().lower()}{code}.")
     return problems
-
-
-def _raw_values(raw, key):
-    if isinstance(raw, dict):
-        if isinstance(raw.get(key), int):
-            yield raw[key]
-        for value in raw.values():
-            yield from _raw_values(value, key)
-    elif isinstance(raw, Sequence) and not isinstance(raw, str):
-        for value in raw:
-            yield from _raw_values(value, key)
 
 
 class LinkProblemsPanel(Panel):
