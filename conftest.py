@@ -30,6 +30,7 @@ from pages.models import (
     OrganisationSettings,
     StandardPage,
 )
+from pages.roles import CONTACT_MANAGERS, EDITORS, MODERATORS, sync_roles
 
 CHROMIUM = os.environ.get("IOI_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -228,6 +229,39 @@ def feature(db):
             FeaturedInitiative.objects.create(page=home, initiative=initiative, sort_order=n)
 
     return _feature
+
+
+# People in the admin
+
+PASSWORD = "correct horse battery staple"
+ROLE_GROUPS = {"editor": EDITORS, "moderator": MODERATORS, "contact manager": CONTACT_MANAGERS}
+
+
+@pytest.fixture
+def roles(db):
+    """The three groups and the moderation workflow, as the migration makes them; recreated
+    after a transactional test's flush."""
+    tree_root()
+    return sync_roles()
+
+
+@pytest.fixture
+def make_user(roles, django_user_model):
+    """make_user("editor") -> a user in that role; "administrator" gives a superuser."""
+
+    def _make_user(role, username=None):
+        username = username or role.replace(" ", "-")
+        if role == "administrator":
+            return django_user_model.objects.create_superuser(
+                username, f"{username}@example.org", PASSWORD
+            )
+        user = django_user_model.objects.create_user(
+            username, f"{username}@example.org", PASSWORD, first_name=role.title()
+        )
+        user.groups.add(roles[ROLE_GROUPS[role]])
+        return user
+
+    return _make_user
 
 
 # The browser

@@ -90,18 +90,19 @@ def use_final_url(request, pk):
         link.url = new
         link.save()
         updated += 1
-    org = OrganisationSettings.load()
-    for name in ("website_url", "newsletter_url"):
-        if getattr(org, name) == old:
-            setattr(org, name, new)
-            org.save(update_fields=[name])
-            updated += 1
-    by_hand = (
-        URLUsage.objects.filter(url=old)
-        .exclude(label__startswith="Link “")
-        .exclude(label="Organisation settings")
-        .count()
-    )
+    # Editors keep links but not the settings, which only moderators change.
+    may_edit_settings = request.user.has_perm("pages.change_organisationsettings")
+    if may_edit_settings:
+        org = OrganisationSettings.load()
+        for name in ("website_url", "newsletter_url"):
+            if getattr(org, name) == old:
+                setattr(org, name, new)
+                org.save(update_fields=[name])
+                updated += 1
+    by_hand = URLUsage.objects.filter(url=old).exclude(label__startswith="Link “")
+    if may_edit_settings:
+        by_hand = by_hand.exclude(label="Organisation settings")
+    by_hand = by_hand.count()
     URLUsage.objects.filter(url=old).update(url=new)
     checked.url, checked.status = new, CheckedURL.Status.OK
     checked.permanent_redirect, checked.consecutive_failures = False, 0
@@ -109,7 +110,10 @@ def use_final_url(request, pk):
     checked.save()
     text = f"Now using {new} in {updated} place(s)."
     if by_hand:
-        text += " Pages that type the old address into their text still need editing by hand."
+        text += (
+            " Places that type the old address in (page text, or settings you may not edit)"
+            " still need editing by hand."
+        )
     messages.success(request, text)
     return redirect("link_health_report")
 

@@ -1,5 +1,6 @@
-"""The admin for what is not a page: contacts and messages from the public, the link library
-and its health report."""
+"""The admin for what is not a page (contacts and messages from the public, the link library
+and its health report), the dashboard panels, and the server-side refusal to publish for those
+who may only submit."""
 
 import django_filters
 from django.db.models import OuterRef, Subquery
@@ -12,8 +13,10 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from .dashboard import NewMessagesPanel, can_read_messages
 from .link_health import BrokenLinksPanel, LinkHealthReportView, can_manage_links, use_final_url
 from .models import CheckedURL, Contact, ContactMessage, ContactPurpose, Link, LinkCategory
+from .moderation import refuse_publish_on_create, refuse_publish_on_edit
 from .spreadsheets import SafeExportIndexView
 
 
@@ -179,3 +182,13 @@ def link_health_menu_item():
 def add_broken_links_panel(request, panels):
     if can_manage_links(request.user):
         panels.append(BrokenLinksPanel())
+
+
+@hooks.register("construct_homepage_panels")
+def add_new_messages_panel(request, panels):
+    if can_read_messages(request.user):
+        panels.append(NewMessagesPanel())
+
+
+hooks.register("before_edit_page", refuse_publish_on_edit)
+hooks.register("before_create_page", refuse_publish_on_create)

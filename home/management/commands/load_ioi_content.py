@@ -26,6 +26,7 @@ from pages.models import (
     ResourcesPage,
     StandardPage,
 )
+from pages.roles import sync_roles
 
 # The page Wagtail's first migration creates, replaced by the home page on a fresh site.
 WAGTAIL_PLACEHOLDER_TITLE = "Welcome to your new Wagtail site!"
@@ -92,6 +93,8 @@ class Seeder:
             self.fill_and_publish(page, spec)
         contacts = self.contacts()
         self.organisation_settings(primary_contact=contacts[0] if contacts else None)
+        # The roles come from a migration; a flushed database (the browser tests) lost them.
+        sync_roles()
 
     # Pages
 

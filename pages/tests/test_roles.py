@@ -1,0 +1,422 @@
+"""The roles matrix in docs/roles.md, proved on the server: each action is attempted through the
+admin's own URLs by each role, and either takes effect or is refused leaving every table as it
+was. The table is read from the document, so the two cannot drift apart."""
+
+from datetime import timedelta
+from io import BytesIO
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+from PIL import Image as PILImage
+from wagtail.images.models import Image
+from wagtail.models import Collection, Page, Revision, TaskState
+from wagtail.test.utils.form_data import (
+    inline_formset,
+    nested_form_data,
+    rich_text,
+    streamfield,
+)
+
+from conftest import PASSWORD, add_page
+from pages.models import (
+    Contact,
+    ContactMessage,
+    Link,
+    LinkCategory,
+    OrganisationSettings,
+    StandardPage,
+)
+from pages.roles import WORKFLOW_NAME
+
+MARKER = "Changed by the roles test"
+ROLES = ["Anonymous", "Editor", "Moderator", "Contact manager", "Administrator"]
+
+
+def read_matrix():
+    text = (Path(settings.BASE_DIR) / "docs" / "roles.md").read_text()
+    table = text.split("## The matrix", 1)[1]
+    rows = [line for line in table.splitlines() if line.startswith("| ")]
+    header = [cell.strip() for cell in rows[0].strip("|").split("|")]
+    assert header == ["Action", *ROLES], f"docs/roles.md matrix columns changed: {header}"
+    matrix = {}
+    for row in rows[2:]:
+        action, *cells = [cell.strip() for cell in row.strip("|").split("|")]
+        assert set(cells) <= {"yes", "no"}, f"{action}: write yes or no, not {cells}"
+        matrix[action] = dict(zip(ROLES, [cell == "yes" for cell in cells], strict=True))
+    return matrix
+
+
+MATRIX = read_matrix()
+
+
+# The world every case starts from
+
+
+@pytest.fixture
+def world(site_tree, contacts, roles, django_user_model):
+    home = site_tree.home
+    about = site_tree.about
+    first = about.save_revision()
+    about.introduction = "Second words"
+    second = about.save_revision()
+    second.publish()
+    policies = add_page(home, StandardPage, title="Policies", slug="policies")
+    draft = add_page(home, StandardPage, title="Notes in progress", slug="notes", live=False)
+    proposal = add_page(home, StandardPage, title="Proposal", slug="proposal")
+    submitter = django_user_model.objects.create_user("submitter", "s@example.org", PASSWORD)
+    submitter.groups.add(roles["Editors"])
+    proposal.save_revision(user=submitter)
+    workflow_state = proposal.get_workflow().start(proposal, submitter)
+    category = LinkCategory.objects.create(name="Reading", slug="reading")
+    link = Link.objects.create(
+        title="A report", url="https://example.org/report", category=category
+    )
+    message = ContactMessage.objects.create(
+        name="Sam Sender",
+        email="sam@example.org",
+        purpose_name="General",
+        message="A question about membership of the community.",
+    )
+    return SimpleNamespace(
+        home=home,
+        about=about,
+        revisions=(first, second),
+        policies=policies,
+        draft=draft,
+        proposal=proposal,
+        task_state=workflow_state.current_task_state,
+        link=link,
+        contact=contacts.press,
+        message=message,
+        responses=[],
+    )
+
+
+def fingerprint():
+    """Every table's row count, and the values the actions would change."""
+    with connection.cursor() as cursor:
+        counts = {}
+        for table in connection.introspection.table_names():
+            if table != "django_session":
+                cursor.execute(f'SELECT COUNT(*) FROM "{table}"')
+                counts[table] = cursor.fetchone()[0]
+    return {
+        "counts": counts,
+        "pages": list(
+            Page.objects.order_by("pk").values_list(
+                "pk", "title", "path", "live", "has_unpublished_changes", "latest_revision_id"
+            )
+        ),
+        "revisions": list(Revision.objects.order_by("pk").values_list("pk", "approved_go_live_at")),
+        "tasks": list(TaskState.objects.order_by("pk").values_list("pk", "status")),
+        "links": list(Link.objects.order_by("pk").values_list("pk", "title", "url")),
+        "contacts": list(Contact.objects.order_by("pk").values_list("pk", "name")),
+        "messages": list(ContactMessage.objects.order_by("pk").values_list("pk", "status")),
+        "settings": list(OrganisationSettings.objects.values_list("organisation_name")),
+    }
+
+
+# The actions: each attempts one thing and says whether it took effect.
+
+
+def page_form(page, **fields):
+    return nested_form_data(
+        {
+            "title": page.title,
+            "slug": page.slug,
+            "introduction": MARKER,
+            "body": streamfield([("paragraph", rich_text("<p>Text.</p>"))]),
+            "comments": inline_formset([]),
+            **fields,
+        }
+    )
+
+
+def post(client, world, url, data=None, **kwargs):
+    response = client.post(url, data or {}, **kwargs)
+    world.responses.append(response)
+    return response
+
+
+def get(client, world, url):
+    response = client.get(url)
+    world.responses.append(response)
+    return response
+
+
+def latest_introduction(page):
+    revision = Revision.page_revisions.filter(object_id=str(page.pk)).order_by("-pk").first()
+    return revision.content.get("introduction")
+
+
+def edit_draft(client, w):
+    post(client, w, f"/admin/pages/{w.about.pk}/edit/", page_form(w.about))
+    return latest_introduction(w.about) == MARKER
+
+
+def preview(client, w):
+    url = f"/admin/pages/{w.about.pk}/edit/preview/"
+    post(client, w, url, page_form(w.about))
+    response = get(client, w, url)
+    return response.status_code == 200 and MARKER in response.content.decode()
+
+
+def submit(client, w):
+    post(client, w, f"/admin/pages/{w.about.pk}/edit/", page_form(w.about, **{"action-submit": 1}))
+    return Page.objects.get(pk=w.about.pk).workflow_in_progress
+
+
+def workflow_action(action, status):
+    def attempt(client, w):
+        url = f"/admin/pages/workflow/action/{w.proposal.pk}/{action}/{w.task_state.pk}/"
+        post(client, w, url, {"comment": "Please name the source."})
+        return TaskState.objects.get(pk=w.task_state.pk).status == status
+
+    return attempt
+
+
+def publish(client, w):
+    post(client, w, f"/admin/pages/{w.about.pk}/edit/", page_form(w.about, **{"action-publish": 1}))
+    return StandardPage.objects.get(pk=w.about.pk).introduction == MARKER
+
+
+def schedule(client, w):
+    later = (timezone.localtime() + timedelta(days=2)).strftime("%Y-%m-%d %H:%M")
+    data = page_form(w.about, go_live_at=later, **{"action-publish": 1})
+    post(client, w, f"/admin/pages/{w.about.pk}/edit/", data)
+    return Revision.page_revisions.filter(
+        object_id=str(w.about.pk), approved_go_live_at__isnull=False
+    ).exists()
+
+
+def unpublish(client, w):
+    post(client, w, f"/admin/pages/{w.about.pk}/unpublish/")
+    return not Page.objects.get(pk=w.about.pk).live
+
+
+def delete_page(attribute):
+    def attempt(client, w):
+        page = getattr(w, attribute)
+        post(client, w, f"/admin/pages/{page.pk}/delete/")
+        return not Page.objects.filter(pk=page.pk).exists()
+
+    return attempt
+
+
+def copy_page(client, w):
+    data = {"new_title": "About again", "new_slug": "about-again", "new_parent_page": w.home.pk}
+    post(client, w, f"/admin/pages/{w.about.pk}/copy/", data)
+    return Page.objects.filter(slug="about-again").exists()
+
+
+def move_page(client, w):
+    post(client, w, f"/admin/pages/{w.about.pk}/move/{w.policies.pk}/confirm/")
+    return Page.objects.get(pk=w.about.pk).get_parent().pk == w.policies.pk
+
+
+def history(client, w):
+    response = get(client, w, f"/admin/pages/{w.about.pk}/history/")
+    return response.status_code == 200 and w.about.title in response.content.decode()
+
+
+def compare(client, w):
+    first, second = w.revisions
+    url = f"/admin/pages/{w.about.pk}/revisions/compare/{first.pk}...{second.pk}/"
+    response = get(client, w, url)
+    return response.status_code == 200 and "Second words" in response.content.decode()
+
+
+def edit_settings(client, w):
+    org = OrganisationSettings.load()
+    data = nested_form_data(
+        {
+            "organisation_name": MARKER,
+            "tagline": org.tagline,
+            "contact_email": org.contact_email,
+            "website_url": org.website_url,
+            "social_profiles": streamfield([]),
+            "footer_links": streamfield([]),
+        }
+    )
+    post(
+        client,
+        w,
+        reverse("wagtailsettings:edit", args=["pages", "organisationsettings", org.pk]),
+        data,
+    )
+    return OrganisationSettings.load().organisation_name == MARKER
+
+
+def edit_link(client, w):
+    data = {"title": MARKER, "url": w.link.url, "category": w.link.category_id, "language": "en"}
+    post(client, w, f"/admin/snippets/pages/link/edit/{w.link.pk}/", data)
+    return Link.objects.get(pk=w.link.pk).title == MARKER
+
+
+def upload_image(client, w):
+    root = Collection.get_first_root_node()
+    data = {"title": MARKER, "file": make_image_file(), "collection": root.pk}
+    post(client, w, "/admin/images/add/", data)
+    return Image.objects.filter(title=MARKER).exists()
+
+
+def make_image_file():
+    buffer = BytesIO()
+    PILImage.new("RGB", (64, 48), (11, 79, 108)).save(buffer, "PNG")
+    return SimpleUploadedFile("photo.png", buffer.getvalue(), content_type="image/png")
+
+
+def edit_contact(client, w):
+    c = w.contact
+    data = {"name": MARKER, "role": c.role, "email": c.email, "purpose": c.purpose_id}
+    data.update(is_public="on", sort_order=0)
+    post(client, w, f"/admin/snippets/pages/contact/edit/{c.pk}/", data)
+    return Contact.objects.get(pk=c.pk).name == MARKER
+
+
+def list_messages(client, w):
+    response = get(client, w, "/admin/snippets/pages/contactmessage/")
+    return response.status_code == 200 and w.message.name in response.content.decode()
+
+
+def export_messages(client, w):
+    response = get(client, w, "/admin/snippets/pages/contactmessage/?export=csv")
+    if response.status_code != 200:
+        return False
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    return w.message.message in body.decode()
+
+
+def mark_handled(client, w):
+    data = {"status": ContactMessage.Status.HANDLED, "notes": "Answered by phone."}
+    post(client, w, f"/admin/snippets/pages/contactmessage/edit/{w.message.pk}/", data)
+    return ContactMessage.objects.get(pk=w.message.pk).status == ContactMessage.Status.HANDLED
+
+
+def delete_message(client, w):
+    post(client, w, f"/admin/snippets/pages/contactmessage/delete/{w.message.pk}/")
+    return not ContactMessage.objects.filter(pk=w.message.pk).exists()
+
+
+def add_user(client, w):
+    data = {
+        "username": "newcomer",
+        "email": "newcomer@example.org",
+        "first_name": "New",
+        "last_name": "Comer",
+        "password1": "a long passphrase for the newcomer",
+        "password2": "a long passphrase for the newcomer",
+    }
+    post(client, w, reverse("wagtailusers_users:add"), data)
+    return get_user_model().objects.filter(username="newcomer").exists()
+
+
+ACTIONS = {
+    "Edit a page and save a draft": edit_draft,
+    "Preview a draft": preview,
+    "Submit a page for moderation": submit,
+    "Approve a page in moderation": workflow_action("approve", TaskState.STATUS_APPROVED),
+    "Request changes to a page in moderation": workflow_action("reject", TaskState.STATUS_REJECTED),
+    "Publish a page": publish,
+    "Schedule a page to go live later": schedule,
+    "Unpublish a page": unpublish,
+    "Delete a draft page": delete_page("draft"),
+    "Delete a live page": delete_page("about"),
+    "Copy a page": copy_page,
+    "Move a live page": move_page,
+    "See a page's history": history,
+    "Compare a page's revisions": compare,
+    "Edit the organisation settings": edit_settings,
+    "Edit a link in the library": edit_link,
+    "Upload an image": upload_image,
+    "Edit a contact": edit_contact,
+    "List messages from the public": list_messages,
+    "Export messages from the public": export_messages,
+    "Mark a message handled": mark_handled,
+    "Delete a message": delete_message,
+    "Add a user": add_user,
+}
+
+CASES = [(action, role) for action in MATRIX for role in ROLES]
+
+
+def test_every_action_in_the_matrix_is_tested_and_every_tested_action_is_documented():
+    assert list(MATRIX) == list(ACTIONS)
+
+
+def sign_in(client, make_user, role):
+    if role == "Anonymous":
+        return
+    client.force_login(make_user(role.lower()))
+    # Wagtail makes a user's profile on the first admin visit: do that before counting rows.
+    assert client.get("/admin/").status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("action", "role"), CASES, ids=[f"{a} | {r}" for a, r in CASES])
+def test_role_outcome_matches_docs(client, make_user, world, action, role):
+    sign_in(client, make_user, role)
+    before = fingerprint()
+
+    happened = ACTIONS[action](client, world)
+
+    allowed = MATRIX[action][role]
+    assert happened == allowed, f"{role} {'could not' if allowed else 'could'}: {action}"
+    assert all(r.status_code < 500 for r in world.responses)
+    if not allowed:
+        assert fingerprint() == before, "a refused attempt changed the database"
+        if role == "Anonymous":
+            assert all(
+                r.status_code == 302 and "/admin/login/" in r["Location"] for r in world.responses
+            )
+
+
+@pytest.mark.django_db
+def test_a_forged_publish_by_an_editor_is_refused_outright(client, make_user, world):
+    """Wagtail alone would save a draft; the site refuses (Wagtail's way: back to the dashboard
+    with "Sorry, you do not have permission") and keeps nothing."""
+    client.force_login(make_user("editor"))
+    data = page_form(world.about, **{"action-publish": 1})
+    response = client.post(f"/admin/pages/{world.about.pk}/edit/", data)
+    assert (response.status_code, response["Location"]) == (302, "/admin/")
+    assert latest_introduction(world.about) != MARKER
+
+    data = page_form(StandardPage(title="New", slug="new"), **{"action-publish": 1})
+    response = client.post(f"/admin/pages/add/pages/standardpage/{world.home.pk}/", data)
+    assert (response.status_code, response["Location"]) == (302, "/admin/")
+    assert not Page.objects.filter(slug="new").exists()
+
+
+@pytest.mark.django_db
+def test_an_editor_still_saves_and_submits_a_new_page(client, make_user, world):
+    client.force_login(make_user("editor"))
+    data = page_form(StandardPage(title="New", slug="new"), **{"action-submit": 1})
+    response = client.post(f"/admin/pages/add/pages/standardpage/{world.home.pk}/", data)
+    assert response.status_code == 302
+    page = Page.objects.get(slug="new")
+    assert not page.live and page.workflow_in_progress
+
+
+@pytest.mark.django_db
+def test_the_roles_migration_can_run_again_without_changing_anything(roles):
+    from pages.roles import sync_roles
+
+    before = fingerprint()
+    sync_roles()
+    assert fingerprint() == before
+
+
+@pytest.mark.django_db
+def test_one_workflow_covers_the_whole_tree(roles, site_tree):
+    for page in [site_tree.home, site_tree.about, *site_tree.initiatives]:
+        workflow = page.get_workflow()
+        assert workflow is not None and workflow.name == WORKFLOW_NAME
+        reviewers = {g.name for g in workflow.tasks.get().specific.groups.all()}
+        assert reviewers == {"Moderators"}
