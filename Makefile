@@ -8,7 +8,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format superuser bench clean-venv help
+.PHONY: run test lint format superuser bench screenshots clean-venv help
 
 help:
 	@echo "make run        set up and serve the seeded site at http://$(HOST):$(PORT)/"
@@ -16,6 +16,7 @@ help:
 	@echo "make lint       ruff and the migrations check"
 	@echo "make superuser  create an account for /admin/"
 	@echo "make bench      benchmarks; figures are printed, never asserted"
+	@echo "make screenshots  retake the pictures in docs/editors.md (needs Chromium)"
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' \
@@ -62,6 +63,12 @@ superuser: $(VENV)/.runtime-installed
 
 bench: $(VENV)/.dev-installed
 	$(BIN)/python bench/link_check.py
+
+# The editors' guide shows what the browser tests see; commit the new pictures with the change
+# to the admin that made them.
+screenshots: $(VENV)/.dev-installed
+	IOI_REQUIRE_BROWSER=1 IOI_SCREENSHOTS=$(CURDIR)/docs/img \
+		$(BIN)/python -m pytest -q pages/tests/test_moderation_browser.py
 
 clean-venv:
 	rm -rf $(VENV)

@@ -7,6 +7,7 @@ import os
 import shutil
 from datetime import timedelta
 from io import BytesIO
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -303,6 +304,29 @@ def axe_violations(tab):
 
     results = Axe().run(tab, options={"resultTypes": ["violations"]})
     return results.generate_report() if results.violations_count else ""
+
+
+def sign_in(tab, base_url, username):
+    """Through the admin's sign-in form, as a person would."""
+    tab.goto(f"{base_url}/admin/login/")
+    tab.get_by_label("Username").fill(username)
+    tab.get_by_label("Password").fill(PASSWORD)
+    tab.get_by_role("button", name="Sign in").click()
+    tab.wait_for_url(f"{base_url}/admin/")
+
+
+@pytest.fixture
+def screenshot(tmp_path):
+    """Saves a tab's picture under a name. `make screenshots` sets IOI_SCREENSHOTS to
+    docs/img/ so the editors' guide shows what the tests saw; otherwise it goes to a temporary
+    folder, so the step is still exercised."""
+    folder = Path(os.environ.get("IOI_SCREENSHOTS") or tmp_path)
+
+    def _screenshot(tab, name):
+        folder.mkdir(parents=True, exist_ok=True)
+        tab.screenshot(path=folder / f"{name}.png")
+
+    return _screenshot
 
 
 @pytest.fixture

@@ -2,38 +2,21 @@
 and axe-core's accessibility audit of the public pages."""
 
 import pytest
-from django.contrib.auth import get_user_model
 
-from conftest import axe_violations
+from conftest import axe_violations, sign_in
 from pages.models import ImpactPage
 
 # Transactional: the live server's thread must see what the test writes.
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "a-long-test-password-1"
 
-
-@pytest.fixture
-def editor_account(db):
-    return get_user_model().objects.create_superuser(
-        "editor", "editor@example.org", PASSWORD, first_name="Ed", last_name="Itor"
-    )
-
-
-def sign_in(tab, base_url, username):
-    tab.goto(f"{base_url}/admin/login/")
-    tab.get_by_label("Username").fill(username)
-    tab.get_by_label("Password").fill(PASSWORD)
-    tab.get_by_role("button", name="Sign in").click()
-    tab.wait_for_url(f"{base_url}/admin/")
-
-
-def test_editor_changes_an_impact_highlight_and_the_public_sees_it_once_published(
-    seeded_site, editor_account, browser, page_in_browser
+def test_administrator_changes_an_impact_highlight_and_the_public_sees_it_once_published(
+    seeded_site, make_user, browser, page_in_browser
 ):
     tab = page_in_browser
     impact = ImpactPage.objects.get()
-    sign_in(tab, seeded_site, "editor")
+    make_user("administrator")
+    sign_in(tab, seeded_site, "administrator")
 
     tab.goto(f"{seeded_site}/admin/pages/{impact.pk}/edit/")
     figure = tab.locator('input[name="highlights-0-figure"]')

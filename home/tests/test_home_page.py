@@ -35,7 +35,7 @@ def test_an_unpublished_featured_initiative_is_left_out(client, site_tree, featu
 def test_impact_teaser_shows_the_impact_pages_first_highlights(client, site_tree):
     html = client.get("/").content.decode()
     teaser = html[html.index('id="impact-heading"') :]
-    assert re.findall(r'<p class="highlight__figure">([^<]+)</p>', teaser) == [
+    assert re.findall(r'<span class="highlight__figure">([^<]+)</span>', teaser) == [
         "10+",
         "Policy",
         "Cited",

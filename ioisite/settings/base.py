@@ -163,6 +163,8 @@ WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp", "avif"]
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
 # Editors compare and restore revisions; the moderation workflow builds on this.
 WAGTAIL_WORKFLOW_ENABLED = True
+# Avatars are uploaded, never fetched from gravatar.com: no hash of a staff address leaves the site.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 # The body's rich text: what an editor of this site needs, nothing that breaks the heading outline.
 RICH_TEXT_FEATURES = ["bold", "italic", "link", "document-link", "ol", "ul", "h3", "h4"]

@@ -1,25 +1,19 @@
 """Staff add a link to the library, use it on an initiative, publish, and readers see it."""
 
 import pytest
-from django.contrib.auth import get_user_model
 
+from conftest import sign_in
 from pages.models import InitiativePage, Link
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "a-long-test-password-2"
-
 
 def test_staff_add_a_link_use_it_on_an_initiative_and_readers_see_it(
-    seeded_site, browser, page_in_browser
+    seeded_site, make_user, browser, page_in_browser
 ):
-    get_user_model().objects.create_superuser("staff", "staff@example.org", PASSWORD)
+    make_user("administrator")
     tab = page_in_browser
-    tab.goto(f"{seeded_site}/admin/login/")
-    tab.get_by_label("Username").fill("staff")
-    tab.get_by_label("Password").fill(PASSWORD)
-    tab.get_by_role("button", name="Sign in").click()
-    tab.wait_for_url(f"{seeded_site}/admin/")
+    sign_in(tab, seeded_site, "administrator")
 
     # 1. Into the library.
     tab.goto(f"{seeded_site}/admin/snippets/pages/link/add/")

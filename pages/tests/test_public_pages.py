@@ -94,7 +94,7 @@ def test_initiative_page_shows_its_fields(client, site_tree):
 def test_impact_page_shows_its_highlights_in_order(client, site_tree):
     html = render(client, "/impact/")
     assert "<h1>Our impact</h1>" in html
-    figures = re.findall(r'<p class="highlight__figure">([^<]+)</p>', html)
+    figures = re.findall(r'<span class="highlight__figure">([^<]+)</span>', html)
     assert figures == ["10+", "Policy", "Cited"]
     assert "About organisations supported." in html
     assert 'href="https://example.org/impact">Source' in html
