@@ -61,7 +61,11 @@ superuser: $(VENV)/.runtime-installed
 	$(MANAGE) migrate --noinput
 	$(MANAGE) createsuperuser
 
+# wrk drives the load where it can be installed; bench/pages.py falls back to a Python client.
 bench: $(VENV)/.dev-installed
+	@command -v wrk >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null \
+		&& apt-get install -y -qq wrk >/dev/null 2>&1; } || true
+	$(BIN)/python bench/pages.py
 	$(BIN)/python bench/link_check.py
 
 # The editors' guide shows what the browser tests see; commit the new pictures with the change

@@ -8,14 +8,14 @@ from wagtail.search import index
 
 from pages.blocks import BodyBlock, call_to_action_stream
 from pages.models import HeroImageMixin, ImpactPage, InitiativePage
-from pages.models.base import INTRODUCTION_FEATURES
+from pages.models.base import INTRODUCTION_FEATURES, OneQueryViewRestrictions, public_pages
 from pages.panels import LinkProblemsPanel
 
 KEY_ACTIVITIES_SHOWN = 3
 IMPACT_HIGHLIGHTS_SHOWN = 3
 
 
-class HomePage(HeroImageMixin, Page):
+class HomePage(OneQueryViewRestrictions, HeroImageMixin, Page):
     """The overview: who the organisation is, its key activities and its impact."""
 
     headline = models.CharField(
@@ -90,6 +90,17 @@ class HomePage(HeroImageMixin, Page):
 
     template = "home/home_page.html"
 
+    def route(self, request, path_components):
+        """Find a page below in one query by its URL path, where Wagtail walks the tree a level
+        (and two queries) at a time. Anything not found that way (a routable page's sub-path,
+        a missing page) takes Wagtail's own route, which also answers 404."""
+        if path_components:
+            url_path = f"{self.url_path}{'/'.join(path_components)}/"
+            found = Page.objects.filter(url_path=url_path).first()
+            if found is not None:
+                return found.specific.route(request, [])
+        return super().route(request, path_components)
+
     def key_activities(self):
         """The featured initiatives in the editor's order, else the latest. Reads the in-memory
         choices, so a preview shows what the editor has just picked."""
@@ -104,7 +115,7 @@ class HomePage(HeroImageMixin, Page):
         )
 
     def impact_page(self):
-        return ImpactPage.objects.live().public().descendant_of(self).first()
+        return public_pages(ImpactPage.objects.live().descendant_of(self)).first()
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

@@ -10,6 +10,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("healthz/", views.healthz, name="healthz"),
+    path("healthz/live/", views.liveness, name="liveness"),
     path("contacts/<int:pk>/vcard/", views.contact_vcard, name="contact-vcard"),
 ]
 

@@ -1,4 +1,4 @@
-"""Background work: emailing staff about contact messages."""
+"""Background work: emailing staff about contact messages, checking links, purging the CDN."""
 
 import logging
 
@@ -67,3 +67,16 @@ def check_links_task():
     summary = linkcheck.run(linkcheck.default_options())
     logger.info("%s", summary)
     return str(summary)
+
+
+@task()
+def purge_cdn():
+    """Ask the CDN to drop every public page: navigation and footer appear on all of them.
+    Runs only where a CDN purge is configured (docs/deployment.md)."""
+    from wagtail.contrib.frontend_cache.utils import PurgeBatch
+    from wagtail.models import Page
+
+    batch = PurgeBatch()
+    batch.add_pages(Page.objects.live().public().specific().defer_streamfields())
+    batch.purge()
+    return len(batch.urls)

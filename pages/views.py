@@ -23,6 +23,14 @@ def healthz(request):
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
+@never_cache
+@require_safe
+def liveness(request):
+    """For process supervisors: 200 while the process answers, whatever the database does.
+    Also the benchmark's "trivial view": the whole middleware stack, no query, no template."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
 def _vcard_text(value):
     """Escape a value for a vCard 4.0 property (RFC 6350, 3.4)."""
     text = " ".join(str(value).split())  # no line breaks: they would start a new property

@@ -1,6 +1,9 @@
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Exists, OuterRef
+from django.db.models.functions import Coalesce, Length, Substr
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.models import PageViewRestriction
 
 # Pages sit under the home page (app `home`). Named by label, not imported: pages/ never
 # imports home/ (docs/architecture.md).
@@ -62,3 +65,33 @@ class HeroImageMixin(models.Model):
             raise ValidationError(
                 {"hero_image_alt": "Describe the image, or tick 'image is decorative'."}
             )
+
+
+def public_pages(queryset):
+    """Wagtail's `.public()`, folded into the listing's own SQL statement.
+
+    `.public()` first loads every view restriction in a query of its own, each time it is used;
+    a page listing three things paid for it three times. Here a page is kept unless a restriction
+    sits on it or on an ancestor (a restricted page's path is a prefix of the page's path)."""
+    restricted_ancestor = PageViewRestriction.objects.filter(
+        page__path=Substr(OuterRef("path"), 1, Length("page__path"))
+    )
+    return queryset.exclude(Exists(restricted_ancestor))
+
+
+class OneQueryViewRestrictions:
+    """Serving a page checks the view restrictions of the page and its ancestors. Wagtail loads
+    the ancestors and then their restrictions (two queries); the ancestors' paths are already in
+    the page's own path, so one query does. A restriction on the source of an aliased ancestor
+    counts too, as in Wagtail."""
+
+    def get_view_restrictions(self):
+        from wagtail.models import Page
+
+        steplen = self.steplen
+        paths = [self.path[:end] for end in range(steplen, len(self.path) + 1, steplen)]
+        # An alias (of the page or of an ancestor) is checked by its source's restrictions.
+        checked = Page.objects.filter(path__in=paths).values(
+            source=Coalesce("alias_of_id", "id")
+        )
+        return PageViewRestriction.objects.filter(page_id__in=checked)

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.utils.cache import add_never_cache_headers
 from wagtail.admin.panels import FieldPanel, HelpPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
@@ -8,12 +9,12 @@ from wagtail.search import index
 from pages.blocks import BodyBlock
 from pages.panels import LinkProblemsPanel
 
-from .base import HOME_PAGE, INTRODUCTION_FEATURES
+from .base import HOME_PAGE, INTRODUCTION_FEATURES, OneQueryViewRestrictions
 from .contacts import Contact
 from .site_settings import OrganisationSettings
 
 
-class ContactPage(RoutablePageMixin, Page):
+class ContactPage(OneQueryViewRestrictions, RoutablePageMixin, Page):
     """How to reach the organisation: its details (site settings, so the footer and this page
     never disagree), the public contacts by purpose, and the contact form."""
 
@@ -57,7 +58,10 @@ class ContactPage(RoutablePageMixin, Page):
             from pages.contact_form import receive_message
 
             return receive_message(self, request)
-        return self.render(request)
+        response = self.render(request)
+        # The form carries a CSRF token and a timed token of its own: never from a cache.
+        add_never_cache_headers(response)
+        return response
 
     @path("thanks/")
     def thanks(self, request):

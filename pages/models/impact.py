@@ -8,7 +8,7 @@ from wagtail.search import index
 from pages.blocks import BodyBlock
 from pages.panels import LinkProblemsPanel
 
-from .base import HOME_PAGE, INTRODUCTION_FEATURES
+from .base import HOME_PAGE, INTRODUCTION_FEATURES, OneQueryViewRestrictions
 
 
 class ImpactHighlight(Orderable):
@@ -44,7 +44,7 @@ class ImpactHighlight(Orderable):
         return f"{self.figure} {self.label}"
 
 
-class ImpactPage(Page):
+class ImpactPage(OneQueryViewRestrictions, Page):
     """What the organisation's work has changed, led by a few highlights."""
 
     introduction = RichTextField(

@@ -10,17 +10,23 @@ from wagtail.search import index
 from pages.blocks import BodyBlock, call_to_action_stream, related_links_stream
 from pages.panels import LinkProblemsPanel
 
-from .base import HOME_PAGE, INTRODUCTION_FEATURES, HeroImageMixin
+from .base import (
+    HOME_PAGE,
+    INTRODUCTION_FEATURES,
+    HeroImageMixin,
+    OneQueryViewRestrictions,
+    public_pages,
+)
 from .site_settings import OrganisationSettings
 
 
 class InitiativeQuerySet(PageQuerySet):
     def for_listing(self):
         """What a card needs (the index and the home page), and only for readers' eyes."""
-        return self.live().public().select_related("hero_image").defer_streamfields()
+        return public_pages(self.live()).select_related("hero_image").defer_streamfields()
 
 
-class InitiativeIndexPage(Page):
+class InitiativeIndexPage(OneQueryViewRestrictions, Page):
     """The organisation's work: lists its initiatives."""
 
     introduction = RichTextField(
@@ -49,7 +55,7 @@ class InitiativeIndexPage(Page):
         return context
 
 
-class InitiativePage(HeroImageMixin, Page):
+class InitiativePage(OneQueryViewRestrictions, HeroImageMixin, Page):
     """One strand of the organisation's work."""
 
     STATUS_CHOICES = [

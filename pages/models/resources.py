@@ -4,11 +4,11 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
-from .base import HOME_PAGE, INTRODUCTION_FEATURES
+from .base import HOME_PAGE, INTRODUCTION_FEATURES, OneQueryViewRestrictions
 from .links import Link, LinkCategory
 
 
-class ResourcesPage(Page):
+class ResourcesPage(OneQueryViewRestrictions, Page):
     """The link library for readers: partners, funders, reports and more, by category."""
 
     introduction = RichTextField(

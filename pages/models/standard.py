@@ -7,10 +7,10 @@ from wagtail.search import index
 from pages.blocks import BodyBlock
 from pages.panels import LinkProblemsPanel
 
-from .base import HOME_PAGE
+from .base import HOME_PAGE, OneQueryViewRestrictions
 
 
-class StandardPage(Page):
+class StandardPage(OneQueryViewRestrictions, Page):
     """Generic content: About, the accessibility statement, privacy."""
 
     introduction = models.TextField(

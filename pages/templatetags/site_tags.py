@@ -8,6 +8,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.safestring import mark_safe
 from wagtail.models import Site
 
+from pages.models.base import public_pages
+
 register = template.Library()
 
 
@@ -19,7 +21,7 @@ def main_navigation(context):
     if site is None:
         return {"home": None, "items": []}
     home = site.root_page
-    items = list(home.get_children().live().public().in_menu())
+    items = list(public_pages(home.get_children().live().in_menu()))
     current = context.get("page")
     current_path = getattr(current, "path", "")
     for item in items:
@@ -38,6 +40,11 @@ def breadcrumbs(context):
     page = context.get("page")
     if page is None or page.depth <= 2:
         return {"ancestors": [], "page": page}
+    request = context.get("request")
+    site = Site.find_for_request(request) if request is not None else None
+    if site is not None and page.depth == 3 and page.path.startswith(site.root_page.path):
+        # Just below the home page, which serving the page has already loaded.
+        return {"ancestors": [site.root_page], "page": page}
     return {"ancestors": list(page.get_ancestors().filter(depth__gt=1)), "page": page}
 
 

@@ -37,3 +37,11 @@ def test_healthz_answers_503_when_the_database_does_not():
     status, body = result.stdout.strip().split(" ", 1)
     assert status == "503", result.stderr
     assert json.loads(body)["database"] == "unreachable"
+
+
+@pytest.mark.django_db
+def test_liveness_answers_without_touching_the_database(client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = client.get("/healthz/live/")
+    assert response.status_code == 200 and response.content == b"ok"
+    assert "no-cache" in response["Cache-Control"]

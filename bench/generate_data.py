@@ -1,0 +1,58 @@
+"""Data at scale for the page benchmark: the seeded site plus N initiatives and M library links.
+
+    DJANGO_SETTINGS_MODULE=... DATABASE_URL=... python bench/generate_data.py [initiatives] [links]
+
+Idempotent: what already exists is counted, not made again."""
+
+import os
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def main(initiatives=1000, links=5000):
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import transaction
+    from django.utils import timezone
+
+    from pages.models import InitiativeIndexPage, InitiativePage, Link, LinkCategory
+
+    call_command("load_ioi_content", verbosity=0)
+    index = InitiativeIndexPage.objects.get()
+    have = InitiativePage.objects.count()
+    start = timezone.now() - timedelta(days=400)
+    with transaction.atomic():
+        for n in range(have, initiatives):
+            page = InitiativePage(
+                title=f"Bench initiative {n}",
+                slug=f"bench-initiative-{n}",
+                summary=f"What bench initiative {n} does, in a sentence or two.",
+                status="active",
+                body=[{"type": "paragraph", "value": f"<p>The story of initiative {n}.</p>"}],
+                first_published_at=start + timedelta(hours=n),
+            )
+            index.add_child(instance=page)
+            index.refresh_from_db()
+    categories = list(LinkCategory.objects.all())
+    have = Link.objects.count()
+    Link.objects.bulk_create(
+        Link(
+            title=f"Bench resource {n}",
+            url=f"https://example.org/resource/{n}",
+            description=f"A useful resource, number {n}.",
+            category=categories[n % len(categories)] if categories else None,
+        )
+        for n in range(have, links)
+    )
+    print(f"{InitiativePage.objects.count()} initiatives, {Link.objects.count()} links")
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ioisite.settings.dev")
+    main(*(int(a) for a in sys.argv[1:3]))

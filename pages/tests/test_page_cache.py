@@ -1,0 +1,248 @@
+"""The page cache in one process: what is kept, what is never kept, and what empties it.
+The two-process test with a shared Redis is test_page_cache_processes.py."""
+
+import gzip
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from wagtail.models import PageViewRestriction
+
+from pages.models import Link, OrganisationSettings
+
+HIT = "hit"
+
+
+@pytest.fixture(autouse=True)
+def page_cache_on(settings):
+    settings.PAGE_CACHE_SECONDS = 300
+    settings.PAGE_CACHE_CDN_SECONDS = 60
+    settings.PAGE_CACHE_STALE_SECONDS = 30
+
+
+@pytest.fixture
+def publish(django_capture_on_commit_callbacks):
+    """Run what commits would run: the cache is emptied after the transaction commits."""
+
+    def _publish(page, **changes):
+        with django_capture_on_commit_callbacks(execute=True):
+            for name, value in changes.items():
+                setattr(page, name, value)
+            page.save_revision().publish()
+
+    return _publish
+
+
+def state(response):
+    return response.get("X-Page-Cache")
+
+
+@pytest.mark.django_db
+def test_a_second_anonymous_visit_is_served_from_the_cache_without_a_query(
+    client, site_tree, django_assert_num_queries
+):
+    first = client.get("/about/")
+    assert state(first) == "miss"
+    with django_assert_num_queries(0):
+        second = client.get("/about/")
+    assert state(second) == HIT
+    assert second.content == first.content
+    assert second["Cache-Control"] == ("public, max-age=0, s-maxage=60, stale-while-revalidate=30")
+
+
+@pytest.mark.django_db
+def test_publishing_shows_the_change_on_the_next_request(client, site_tree, publish):
+    client.get("/about/")
+    publish(site_tree.about, introduction="Freshly published words.")
+    response = client.get("/about/")
+    assert state(response) == "miss"
+    assert "Freshly published words." in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_change_in_the_navigation_reaches_every_cached_page(client, site_tree, publish):
+    client.get("/")
+    client.get("/impact/")
+    publish(site_tree.about, title="About IOI")
+    for path in ("/", "/impact/"):
+        response = client.get(path)
+        assert state(response) == "miss"
+        assert "About IOI" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_unpublishing_removes_the_page_at_once(
+    client, site_tree, django_capture_on_commit_callbacks
+):
+    client.get("/about/")
+    with django_capture_on_commit_callbacks(execute=True):
+        site_tree.about.unpublish()
+    assert client.get("/about/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_moving_and_deleting_pages_empty_the_cache(
+    client, site_tree, django_capture_on_commit_callbacks
+):
+    assert "Initiative 1" in client.get("/initiatives/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        site_tree.initiatives[0].delete()
+    assert "Initiative 1" not in client.get("/initiatives/").content.decode()
+
+    client.get("/")
+    with django_capture_on_commit_callbacks(execute=True):
+        site_tree.about.move(site_tree.impact.get_parent(), pos="first-child")
+    assert state(client.get("/")) == "miss"
+
+
+@pytest.mark.django_db
+def test_saving_settings_or_a_snippet_empties_the_cache(
+    client, site_tree, organisation, django_capture_on_commit_callbacks
+):
+    client.get("/")
+    with django_capture_on_commit_callbacks(execute=True):
+        org = OrganisationSettings.load()
+        org.footer_text = "A new footer line."
+        org.save()
+    assert "A new footer line." in client.get("/").content.decode()
+
+    client.get("/")
+    with django_capture_on_commit_callbacks(execute=True):
+        Link.objects.create(title="New link", url="https://example.org/new")
+    assert state(client.get("/")) == "miss"
+
+
+@pytest.mark.django_db
+def test_a_page_made_private_leaves_the_cache(
+    client, site_tree, django_capture_on_commit_callbacks
+):
+    assert state(client.get("/about/")) == "miss"
+    with django_capture_on_commit_callbacks(execute=True):
+        PageViewRestriction.objects.create(
+            page=site_tree.about, restriction_type=PageViewRestriction.LOGIN
+        )
+    response = client.get("/about/")
+    assert response.status_code == 302 and "/login" in response["Location"]
+
+
+@pytest.mark.django_db
+def test_a_signed_in_editor_is_never_served_from_or_stored_in_the_cache(
+    client, admin_client, site_tree
+):
+    editor_view = admin_client.get("/about/")
+    assert "wagtail-userbar" in editor_view.content.decode()
+    assert state(editor_view) is None
+    assert "private" in editor_view["Cache-Control"]
+
+    anonymous = client.get("/about/")
+    assert state(anonymous) == "miss"
+    assert "wagtail-userbar" not in anonymous.content.decode()
+    assert state(admin_client.get("/about/")) is None
+
+
+@pytest.mark.django_db
+def test_a_preview_never_reaches_a_reader(admin_client, client, site_tree):
+    from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
+
+    about = site_tree.about
+    data = nested_form_data(
+        {
+            "title": about.title,
+            "slug": about.slug,
+            "introduction": "Draft words in preview.",
+            "body": streamfield([]),
+            "comments": inline_formset([]),
+        }
+    )
+    url = f"/admin/pages/{about.pk}/edit/preview/"
+    admin_client.post(url, data)
+    assert "Draft words in preview." in admin_client.get(url).content.decode()
+    for _ in range(2):
+        assert "Draft words in preview." not in client.get("/about/").content.decode()
+
+
+@pytest.mark.django_db
+def test_the_contact_form_is_never_cached_and_keeps_its_csrf_protection(client, site_tree):
+    first = client.get("/contact/")
+    second = client.get("/contact/")
+    assert state(first) == state(second) == "skip"
+    assert "no-cache" in second["Cache-Control"]
+    assert (
+        first.context["form"]["form_token"].value() != second.context["form"]["form_token"].value()
+    )
+
+
+@pytest.mark.django_db
+def test_unknown_query_strings_skip_the_cache_and_known_ones_are_kept_apart(client, site_tree):
+    assert state(client.get("/about/?utm_source=x")) is None
+    assert state(client.get("/about/?utm_source=x")) is None
+    assert state(client.get("/initiatives/?page=1")) == "miss"
+    assert state(client.get("/initiatives/?page=1")) == HIT
+    assert state(client.get("/initiatives/")) == "miss"
+    assert state(client.get("/initiatives/?page=" + "9" * 100)) is None
+
+
+@pytest.mark.django_db
+def test_head_is_answered_from_the_get_entry_without_a_body(client, site_tree):
+    body = client.get("/about/").content
+    head = client.head("/about/")
+    assert state(head) == HIT
+    assert head.content == b""
+    assert head["Content-Length"] == str(len(body))
+
+
+@pytest.mark.django_db
+def test_compressed_and_plain_copies_are_kept_apart(client, site_tree):
+    plain = client.get("/about/")
+    zipped = client.get("/about/", headers={"Accept-Encoding": "gzip"})
+    assert state(zipped) == "miss" and zipped["Content-Encoding"] == "gzip"
+    again = client.get("/about/", headers={"Accept-Encoding": "gzip"})
+    assert state(again) == HIT
+    assert gzip.decompress(again.content) == plain.content
+    assert "Content-Encoding" not in client.get("/about/")
+
+
+@pytest.mark.django_db
+def test_pages_that_are_not_ok_are_not_kept(client, site_tree):
+    client.get("/no-such-page/")
+    assert state(client.get("/no-such-page/")) == "skip"
+
+
+# The optional CDN purge, against a real local HTTP server standing in for the CDN.
+
+
+class PurgeRecorder(BaseHTTPRequestHandler):
+    def do_PURGE(self):  # noqa: N802 (the HTTP method's name)
+        self.server.purged.append(self.headers.get("Host", "") + self.path)
+        self.send_response(200)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def cdn():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), PurgeRecorder)
+    server.purged = []
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.django_db
+def test_with_a_cdn_configured_a_publish_purges_every_public_page(
+    settings, cdn, site_tree, publish
+):
+    settings.WAGTAILFRONTENDCACHE = {
+        "default": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            "LOCATION": f"http://127.0.0.1:{cdn.server_address[1]}",
+        }
+    }
+    publish(site_tree.about, introduction="Purge me.")
+    paths = {p.split("localhost", 1)[-1] for p in cdn.purged}
+    assert {"/", "/about/", "/impact/", "/initiatives/", "/initiatives/initiative-1/"} <= paths
