@@ -141,7 +141,7 @@ def test_resources_are_paginated_and_pages_keep_the_filter(client, resources, li
     assert 'href="?category=partners&amp;page=2" rel="next"' in first
 
 
-@pytest.mark.parametrize("extra", [0, 300])
+@pytest.mark.parametrize("extra", [0, 5000])
 def test_resources_page_query_count_does_not_grow_with_links(
     client, resources, library, django_assert_max_num_queries, extra
 ):
@@ -149,8 +149,11 @@ def test_resources_page_query_count_does_not_grow_with_links(
     Link.objects.bulk_create(
         Link(title=f"P{n}", url=f"https://example.org/{n}", category=partners) for n in range(extra)
     )
-    with django_assert_max_num_queries(15):
+    client.get("/resources/")  # per-process lookups (site root, content type) warm
+    with django_assert_max_num_queries(10):
         assert client.get("/resources/").status_code == 200
+    with django_assert_max_num_queries(10):
+        assert client.get("/resources/?category=partners&page=3").status_code == 200
 
 
 REPORT = "/admin/reports/link-health/"
