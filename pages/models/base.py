@@ -91,7 +91,5 @@ class OneQueryViewRestrictions:
         steplen = self.steplen
         paths = [self.path[:end] for end in range(steplen, len(self.path) + 1, steplen)]
         # An alias (of the page or of an ancestor) is checked by its source's restrictions.
-        checked = Page.objects.filter(path__in=paths).values(
-            source=Coalesce("alias_of_id", "id")
-        )
+        checked = Page.objects.filter(path__in=paths).values(source=Coalesce("alias_of_id", "id"))
         return PageViewRestriction.objects.filter(page_id__in=checked)
