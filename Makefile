@@ -8,12 +8,13 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format superuser bench screenshots clean-venv help
+.PHONY: run test lint deploy-check format superuser bench screenshots clean-venv help
 
 help:
 	@echo "make run        set up and serve the seeded site at http://$(HOST):$(PORT)/"
 	@echo "make test       set up and run every test"
 	@echo "make lint       ruff and the migrations check"
+	@echo "make deploy-check  Django's deployment checks on production settings"
 	@echo "make superuser  create an account for /admin/"
 	@echo "make bench      benchmarks; figures are printed, never asserted"
 	@echo "make screenshots  retake the pictures in docs/editors.md (needs Chromium)"
@@ -52,6 +53,14 @@ lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(MANAGE) makemigrations --check --dry-run
+
+# Django's deployment checklist against production settings, with throwaway secrets: any
+# warning fails, and nothing is silenced (REDIS_URL set, as production sets it).
+deploy-check: $(VENV)/.runtime-installed
+	DJANGO_SETTINGS_MODULE=ioisite.settings.production \
+	DJANGO_SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+	DJANGO_ALLOWED_HOSTS=ioi.example.org REDIS_URL=redis://127.0.0.1:6379/0 \
+		$(MANAGE) check --deploy --fail-level WARNING
 
 format: $(VENV)/.dev-installed
 	$(BIN)/ruff check --fix .

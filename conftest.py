@@ -329,10 +329,24 @@ def screenshot(tmp_path):
     return _screenshot
 
 
+def watch_csp(tab, violations):
+    """Collects what the browser reports refusing under the Content-Security-Policy."""
+    tab.on(
+        "console",
+        lambda message: (
+            violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+
+
 @pytest.fixture
 def page_in_browser(browser):
+    """A tab; the test fails if the page broke its Content-Security-Policy anywhere."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     tab = context.new_page()
     tab.set_default_timeout(15_000)
+    violations = []
+    watch_csp(tab, violations)
     yield tab
     context.close()
+    assert not violations, violations

@@ -195,9 +195,7 @@ class StatisticsBlock(blocks.StructBlock):
 
 
 class CaptionedEmbedBlock(blocks.StructBlock):
-    embed = EmbedBlock(
-        help_text="The address of a video or post (YouTube, Vimeo, ...), copied from its page."
-    )
+    embed = EmbedBlock(help_text="The address of a YouTube or Vimeo video, copied from its page.")
     title = blocks.CharBlock(
         max_length=150,
         help_text="What the embedded item is, for screen readers and as its caption.",
@@ -206,7 +204,7 @@ class CaptionedEmbedBlock(blocks.StructBlock):
     class Meta:
         icon = "media"
         template = "components/embed_block.html"
-        description = "A video or post from another site, shown in the page."
+        description = "A YouTube or Vimeo video, shown in the page."
 
 
 class CaptionedTableBlock(TableBlock):

@@ -2,10 +2,12 @@
 environment (see docs/deployment.md); dev, test and production only override what they must."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from wagtail.embeds import oembed_providers
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -51,6 +53,8 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "django_ratelimit",
+    "csp",
+    "axes",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -60,12 +64,15 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "pages.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # A hit is answered here, before sessions, CSRF, auth and the page tree (docs/caching.md).
     "pages.page_cache.PageCacheMiddleware",
     # Inside the page cache, so the cache keeps the compressed bytes. Django masks CSRF tokens
     # per response, which is its answer to BREACH.
     "django.middleware.gzip.GZipMiddleware",
+    # Inside the page cache too: a cached page keeps its policy (docs/security.md).
+    "pages.security.SiteCSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -73,6 +80,13 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes asks: it counts failed sign-ins and answers a lockout.
+    "axes.middleware.AxesMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "ioisite.urls"
@@ -158,6 +172,64 @@ if WAGTAILFRONTENDCACHE:
     # With purging, the CDN may keep pages longer: a publish empties it.
     PAGE_CACHE_CDN_SECONDS = int(os.environ.get("PAGE_CACHE_CDN_SECONDS", "3600"))
 
+# Security headers and cookies (docs/security.md). HSTS, secure cookies and the https redirect
+# are production's, behind its DJANGO_SECURE_SSL_REDIRECT switch.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# No framing; Wagtail's preview views answer SAMEORIGIN for themselves, and the CSP's
+# frame-ancestors 'self' (which browsers prefer) agrees.
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True  # Wagtail's admin reads the token from the page, not the cookie
+CSRF_COOKIE_SAMESITE = "Lax"
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=(), interest-cohort=()"
+)
+
+# Content-Security-Policy (django-csp). The public site runs no script at all; embeds come in
+# frames from the video services the embed block accepts. JSON-LD is a data block, which CSP
+# does not treat as script, so it needs no nonce and cached pages stay cacheable.
+_SELF = "'self'"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [_SELF],
+        "script-src": [_SELF],
+        "style-src": [_SELF],
+        "img-src": [_SELF, "data:"],
+        "font-src": [_SELF],
+        "connect-src": [_SELF],
+        "frame-src": [
+            _SELF,
+            "https://www.youtube-nocookie.com",
+            "https://www.youtube.com",
+            "https://player.vimeo.com",
+        ],
+        "object-src": ["'none'"],
+        "base-uri": [_SELF],
+        "form-action": [_SELF],
+        "frame-ancestors": [_SELF],
+    }
+}
+# Added under /admin/ only: Wagtail's admin writes some scripts and many styles inline, and its
+# rich-text editor and choosers need blob: and data: images.
+CONTENT_SECURITY_POLICY_ADMIN = {
+    "script-src": ["'unsafe-inline'"],
+    "style-src": ["'unsafe-inline'"],
+    "img-src": ["blob:"],
+}
+
+# Sign-in lockout (django-axes): 5 failures for one username from one client, then a pause.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "429_sign_in.html"
+AXES_IPWARE_META_PRECEDENCE_ORDER = (os.environ.get("DJANGO_CLIENT_IP_HEADER", "REMOTE_ADDR"),)
+AXES_VERBOSE = False
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -184,6 +256,14 @@ STORAGES = {
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 WAGTAIL_SITE_NAME = "Invest in Open Infrastructure"
+# Video services only: their players run in a frame the Content-Security-Policy allows
+# (frame-src). A social post's embed code runs a script of its own, which the policy refuses.
+WAGTAILEMBEDS_FINDERS = [
+    {
+        "class": "wagtail.embeds.finders.oembed",
+        "providers": [oembed_providers.youtube, oembed_providers.vimeo],
+    }
+]
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
@@ -195,6 +275,10 @@ WAGTAIL_ALLOW_UNICODE_SLUGS = False
 WAGTAIL_WORKFLOW_ENABLED = True
 # Avatars are uploaded, never fetched from gravatar.com: no hash of a staff address leaves the site.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# The dashboard's "new Wagtail release" check calls releases.wagtail.org from the browser; the
+# admin's Content-Security-Policy allows no third-party connection. Releases are followed by
+# the team (SECURITY.md), not by each administrator's browser.
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 
 # The body's rich text: what an editor of this site needs, nothing that breaks the heading outline.
 RICH_TEXT_FEATURES = ["bold", "italic", "link", "document-link", "ol", "ul", "h3", "h4"]
@@ -224,5 +308,6 @@ LOGGING = {
         "wagtail": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         "django_tasks": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         "httpx": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }

@@ -1,12 +1,13 @@
 """Production: every knob from the environment (docs/deployment.md). Refuses to start without
 its secret rather than run with a guessable one."""
 
+import copy
 import os
 
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import DATABASES, env_bool, env_list
+from .base import CONTENT_SECURITY_POLICY, DATABASES, env_bool, env_list
 
 DEBUG = False
 
@@ -36,10 +37,11 @@ SESSION_COOKIE_SECURE = SECURE_SSL_REDIRECT
 CSRF_COOKIE_SECURE = SECURE_SSL_REDIRECT
 SECURE_HSTS_SECONDS = 31_536_000 if SECURE_SSL_REDIRECT else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_SSL_REDIRECT
-SECURE_HSTS_PRELOAD = False
-SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
-X_FRAME_OPTIONS = "DENY"
+# The header allows preloading; submitting the domain to the list is a separate, deliberate step.
+SECURE_HSTS_PRELOAD = SECURE_SSL_REDIRECT
+if SECURE_SSL_REDIRECT:
+    CONTENT_SECURITY_POLICY = copy.deepcopy(CONTENT_SECURITY_POLICY)
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["upgrade-insecure-requests"] = True
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

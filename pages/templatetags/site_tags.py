@@ -55,3 +55,9 @@ def jsonld(data):
     text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)
     text = text.translate({ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"})
     return mark_safe(f'<script type="application/ld+json">{text}</script>')  # noqa: S308
+
+
+@register.filter
+def minutes(duration):
+    """A timedelta as whole minutes, e.g. for the sign-in lockout page."""
+    return int(duration.total_seconds() // 60) if duration else 0

@@ -12,16 +12,28 @@ import time_machine
 from django.core.management import call_command
 from django.utils import timezone
 
-from conftest import add_page, sign_in
+from conftest import add_page, sign_in, watch_csp
 from pages.models import ImpactPage, StandardPage
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+CSP_VIOLATIONS = []
+
+
+@pytest.fixture(autouse=True)
+def _no_csp_violations():
+    """The admin works under its Content-Security-Policy: the browser refused nothing."""
+    CSP_VIOLATIONS.clear()
+    yield
+    assert not CSP_VIOLATIONS, CSP_VIOLATIONS
 
 
 def new_tab(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 860})
     tab = context.new_page()
     tab.set_default_timeout(15_000)
+    watch_csp(tab, CSP_VIOLATIONS)
     return context, tab
 
 

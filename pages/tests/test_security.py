@@ -1,0 +1,557 @@
+"""A regression test for each class of past Wagtail advisory, against this site: permission
+bypass by a low-privilege admin user, information disclosure, stored and reflected cross-site
+scripting, denial of service through oversized input; and the public headers and cookies scored
+with the MDN HTTP Observatory's rules. docs/security.md explains the choices."""
+
+import json
+import os
+import subprocess
+import sys
+from datetime import timedelta
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+import time_machine
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.utils import timezone
+from wagtail.documents.models import Document
+from wagtail.images.models import Image
+from wagtail.models import Collection, PageViewRestriction
+
+from conftest import PASSWORD, add_page, paragraph
+from pages.blocks import LinkBlock
+from pages.models import (
+    Contact,
+    ImpactHighlight,
+    InitiativePage,
+    Link,
+    OrganisationSettings,
+    StandardPage,
+)
+from pages.tests.observatory import score
+
+ROOT = Path(__file__).resolve().parents[2]
+PUBLIC = ["/", "/initiatives/", "/initiatives/initiative-1/", "/impact/", "/about/", "/contact/"]
+
+
+# Headers and cookies, with production's own settings
+
+
+@pytest.fixture(scope="module")
+def production_values():
+    """Production's security settings, read in a process of its own (importing the module here
+    would change this process's settings)."""
+    names = [
+        "SECURE_SSL_REDIRECT",
+        "SECURE_HSTS_SECONDS",
+        "SECURE_HSTS_INCLUDE_SUBDOMAINS",
+        "SECURE_HSTS_PRELOAD",
+        "SESSION_COOKIE_SECURE",
+        "CSRF_COOKIE_SECURE",
+        "CONTENT_SECURITY_POLICY",
+    ]
+    code = (
+        "import json, ioisite.settings.production as p; "
+        f"print(json.dumps({{n: getattr(p, n) for n in {names!r}}}))"
+    )
+    env = dict(os.environ, DJANGO_SECRET_KEY="k" * 50, DJANGO_ALLOWED_HOSTS="testserver")
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    return json.loads(out.stdout)
+
+
+@pytest.fixture
+def production(settings, production_values):
+    for name, value in production_values.items():
+        setattr(settings, name, value)
+    return settings
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", PUBLIC)
+def test_public_headers_and_cookies_lose_no_observatory_points(client, site_tree, production, path):
+    response = client.get(path, secure=True)
+    assert response.status_code == 200
+    cookies = [morsel.OutputString() for morsel in response.cookies.values()]
+    redirect = client.get(path)
+    redirects = redirect.status_code == 301 and redirect["Location"].startswith("https://")
+    penalties = score(response.headers, cookies, response.content.decode(), redirects)
+    assert penalties == {}, penalties
+    assert "max-age=31536000" in response["Strict-Transport-Security"]
+    assert "includeSubDomains" in response["Strict-Transport-Security"]
+
+
+@pytest.mark.django_db
+def test_the_public_policy_is_strict_and_the_admin_policy_is_the_one_written_down(
+    admin_client, client, site_tree
+):
+    public = client.get("/about/")["Content-Security-Policy"]
+    for directive in ("script-src 'self'", "object-src 'none'", "base-uri 'self'"):
+        assert directive in public
+    assert "frame-ancestors 'self'" in public
+    assert "unsafe-inline" not in public and "unsafe-eval" not in public
+    for header in (
+        "X-Content-Type-Options",
+        "Referrer-Policy",
+        "Cross-Origin-Opener-Policy",
+        "Cross-Origin-Resource-Policy",
+        "Permissions-Policy",
+    ):
+        assert client.get("/about/").has_header(header), header
+
+    admin = admin_client.get("/admin/")["Content-Security-Policy"]
+    assert "script-src 'self' 'unsafe-inline'" in admin
+    assert "unsafe-eval" not in admin
+    assert "object-src 'none'" in admin
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/", "/initiatives/", "/impact/", "/about/", "/no-such-page/"])
+def test_pages_without_a_form_set_no_cookie(client, site_tree, path):
+    assert not client.get(path).cookies
+
+
+@pytest.mark.django_db
+def test_the_contact_form_keeps_working_csrf_protection(site_tree, contacts, production):
+    browser = Client(enforce_csrf_checks=True)
+    page = browser.get("/contact/", secure=True)
+    cookie = page.cookies["csrftoken"]
+    assert cookie["secure"] and cookie["httponly"] and cookie["samesite"] == "Lax"
+    form = page.context["form"]
+    data = {
+        "name": "Ada",
+        "email": "ada@example.org",
+        "purpose": contacts.general.purpose_id,
+        "message": "Hello there, a question about your work.",
+        "form_token": form["form_token"].value(),
+    }
+    assert browser.post("/contact/", data, secure=True).status_code == 403  # no token
+    data["csrfmiddlewaretoken"] = page.context["csrf_token"]
+    with time_machine.travel(timezone.now() + timedelta(seconds=10)):
+        response = browser.post(
+            "/contact/", data, secure=True, headers={"Referer": "https://testserver/contact/"}
+        )
+    assert response.status_code == 303
+
+
+@pytest.mark.django_db
+def test_the_session_cookie_is_secure_httponly_and_samesite(site_tree, production, admin_user):
+    browser = Client()
+    page = browser.get("/admin/login/", secure=True)
+    token = page.context["csrf_token"]
+    response = browser.post(
+        "/admin/login/",
+        {"username": "admin", "password": "password", "csrfmiddlewaretoken": token},
+        secure=True,
+    )
+    assert response.status_code == 302
+    session = response.cookies["sessionid"]
+    assert session["secure"] and session["httponly"] and session["samesite"] == "Lax"
+
+
+# Sign-in lockout
+
+
+def try_sign_in(client, username, password):
+    return client.post("/admin/login/", {"username": username, "password": password})
+
+
+@pytest.mark.django_db
+def test_five_failed_sign_ins_lock_that_account_from_that_client_then_it_cools_off(
+    client, make_user
+):
+    make_user("editor")
+    make_user("moderator")
+    for _ in range(4):
+        assert try_sign_in(client, "editor", "wrong").status_code == 200  # the form again
+    locked = try_sign_in(client, "editor", "wrong")
+    assert locked.status_code == 429
+    assert "Sign-in paused" in locked.content.decode()
+    assert "15 minutes" in locked.content.decode()
+    # Even the right password waits; another person on the same client does not.
+    assert try_sign_in(client, "editor", PASSWORD).status_code == 429
+    assert try_sign_in(client, "moderator", PASSWORD).status_code == 302
+
+    with time_machine.travel(timezone.now() + timedelta(minutes=16)):
+        assert try_sign_in(Client(), "editor", PASSWORD).status_code == 302
+
+
+def test_password_validators_refuse_weak_passwords():
+    from django.contrib.auth.password_validation import validate_password
+
+    for weak in ("password", "12345678", "short"):
+        with pytest.raises(ValidationError):
+            validate_password(weak)
+
+
+# Permission bypass: a low-privilege admin user against what they may not touch
+
+
+@pytest.mark.django_db
+def test_an_editor_reaches_none_of_the_admin_urls_beyond_their_role(
+    client, make_user, site_tree, contacts, organisation
+):
+    moderator = make_user("moderator")
+    client.force_login(make_user("editor"))
+    org = OrganisationSettings.load()
+    message = _message()
+    forbidden = [
+        "/admin/users/",
+        f"/admin/users/edit/{moderator.pk}/",
+        "/admin/groups/",
+        f"/admin/settings/pages/organisationsettings/{org.pk}/",
+        "/admin/snippets/pages/contactmessage/",
+        f"/admin/snippets/pages/contactmessage/inspect/{message.pk}/",
+        f"/admin/snippets/pages/contactmessage/edit/{message.pk}/",
+        "/admin/snippets/pages/contact/",
+        "/admin/workflows/list/",
+        "/admin/sites/",
+    ]
+    for url in forbidden:
+        response = client.get(url)
+        assert response.status_code in (302, 403), url
+        assert "Sam Sender" not in response.content.decode(), url
+
+
+@pytest.mark.django_db
+def test_a_contact_manager_reaches_no_page_view_of_the_admin(client, make_user, site_tree):
+    about = site_tree.about
+    first = about.save_revision()
+    about.title = "About, revised"
+    second = about.save_revision()
+    client.force_login(make_user("contact manager"))
+    for url in [
+        f"/admin/pages/{about.pk}/edit/",
+        f"/admin/pages/{about.pk}/history/",
+        f"/admin/pages/{about.pk}/revisions/compare/{first.pk}...{second.pk}/",
+        f"/admin/pages/{about.pk}/revisions/{first.pk}/view/",
+        f"/admin/pages/{about.pk}/view_draft/",
+        f"/admin/pages/{about.pk}/edit/preview/",
+        f"/admin/pages/{about.pk}/copy/",
+        f"/admin/pages/{about.pk}/workflow_history/",
+        f"/admin/pages/{about.pk}/usage/",
+    ]:
+        response = client.get(url)
+        assert response.status_code in (302, 403, 405), url
+        assert "About, revised" not in response.content.decode(), url
+
+
+def _message():
+    from pages.models import ContactMessage
+
+    return ContactMessage.objects.create(
+        name="Sam Sender", email="sam@example.org", message="A private question."
+    )
+
+
+# Information disclosure: drafts, private and unpublished things never reach a reader
+
+
+@pytest.mark.django_db
+def test_drafts_private_pages_and_unpublished_items_never_reach_an_anonymous_reader(
+    client, site_tree, contacts
+):
+    index = site_tree.index
+    draft = add_page(
+        index, InitiativePage, title="Secret draft", slug="draft", summary="x", live=False
+    )
+    private = add_page(index, InitiativePage, title="Members only", slug="members", summary="x")
+    PageViewRestriction.objects.create(page=private, restriction_type=PageViewRestriction.LOGIN)
+    live = site_tree.about
+    live.title = "Unpublished new title"
+    live.save_revision()  # a draft revision of a live page
+
+    assert client.get(draft.url or "/initiatives/draft/").status_code == 404
+    assert client.get("/initiatives/members/").status_code == 302
+    pages = [client.get(path).content.decode() for path in [*PUBLIC, "/resources/"]]
+    for html in pages:
+        for secret in ("Secret draft", "Members only", "Unpublished new title", "Fund Routing"):
+            assert secret not in html
+    # No JSON endpoint exposes pages, and a private contact has no public vCard.
+    assert client.get("/api/v2/pages/").status_code == 404
+    assert client.get(f"/contacts/{contacts.funding.pk}/vcard/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_document_in_a_private_collection_needs_a_sign_in(client, site_tree):
+    from wagtail.models import CollectionViewRestriction
+
+    private = Collection.get_first_root_node().add_child(name="Board papers")
+    CollectionViewRestriction.objects.create(
+        collection=private, restriction_type=CollectionViewRestriction.LOGIN
+    )
+    document = Document.objects.create(
+        title="Minutes",
+        collection=private,
+        file=SimpleUploadedFile("minutes.txt", b"confidential minutes"),
+    )
+    response = client.get(document.url)
+    assert response.status_code == 302 and "login" in response["Location"]
+
+
+# Uploads
+
+
+@pytest.mark.django_db
+def test_uploads_accept_only_allowed_types_and_sizes_with_safe_names(admin_client, settings):
+    root = Collection.get_first_root_node().pk
+    svg = b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"></svg>'
+    response = admin_client.post(
+        "/admin/images/add/",
+        {"title": "Logo", "collection": root, "file": SimpleUploadedFile("logo.svg", svg)},
+    )
+    assert response.status_code == 200 and not Image.objects.filter(title="Logo").exists()
+
+    for name in ("page.html", "drawing.svg", "run.exe"):
+        response = admin_client.post(
+            "/admin/documents/add/",
+            {"title": name, "collection": root, "file": SimpleUploadedFile(name, b"<script>")},
+        )
+        assert not Document.objects.filter(title=name).exists(), name
+
+    settings.WAGTAILDOCS_MAX_UPLOAD_SIZE = 1000
+    response = admin_client.post(
+        "/admin/documents/add/",
+        {"title": "Big", "collection": root, "file": SimpleUploadedFile("big.pdf", b"x" * 2000)},
+    )
+    assert not Document.objects.filter(title="Big").exists()
+
+    response = admin_client.post(
+        "/admin/documents/add/",
+        {
+            "title": "Odd name",
+            "collection": root,
+            "file": SimpleUploadedFile("../../a b<script>.pdf", b"%PDF-1.4"),
+        },
+    )
+    stored = Document.objects.get(title="Odd name").file.name
+    assert ".." not in stored and "<" not in stored and " " not in stored
+
+
+# Links: no javascript: or data: address gets in anywhere
+
+
+BAD_URLS = ["javascript:alert(1)", "JaVaScRiPt:alert(1)", "data:text/html,<script>", "vbscript:x"]
+
+
+@pytest.mark.parametrize("url", BAD_URLS)
+def test_every_link_field_refuses_script_addresses(url):
+    with pytest.raises(ValidationError):
+        Link(title="x", url=url).full_clean()
+    with pytest.raises(ValidationError):
+        block = LinkBlock()
+        block.clean(block.to_python({"page": None, "link": None, "url": url, "title": "x"}))
+    with pytest.raises(ValidationError):
+        ImpactHighlight(figure="1", label="x", source_url=url).clean_fields(exclude=["page"])
+    org = OrganisationSettings(organisation_name="x", website_url=url)
+    with pytest.raises(ValidationError):
+        org.clean_fields(exclude=["id"])
+
+
+@pytest.mark.parametrize("url", BAD_URLS)
+def test_a_script_address_typed_into_rich_text_is_dropped(url):
+    from wagtail.admin.rich_text.converters.contentstate import ContentstateConverter
+
+    state = {
+        "blocks": [
+            {
+                "key": "a",
+                "text": "Click",
+                "type": "unstyled",
+                "depth": 0,
+                "inlineStyleRanges": [],
+                "entityRanges": [{"offset": 0, "length": 5, "key": 0}],
+            }
+        ],
+        "entityMap": {"0": {"type": "LINK", "mutability": "MUTABLE", "data": {"url": url}}},
+    }
+    html = ContentstateConverter(features=["link"]).to_database_format(json.dumps(state))
+    assert "script:" not in html.lower() and "data:" not in html.lower()
+
+
+# Stored and reflected cross-site scripting
+
+
+def typed_into_rich_text(text):
+    """What the rich-text editor stores when a person types `text` into a paragraph."""
+    from wagtail.admin.rich_text.converters.contentstate import ContentstateConverter
+
+    state = {
+        "blocks": [
+            {
+                "key": "a",
+                "text": text,
+                "type": "unstyled",
+                "depth": 0,
+                "inlineStyleRanges": [],
+                "entityRanges": [],
+            }
+        ],
+        "entityMap": {},
+    }
+    return ContentstateConverter(features=["bold"]).to_database_format(json.dumps(state))
+
+
+PAYLOADS = [
+    "<script>alert('xss')</script>",
+    '"><img src=x onerror=alert(1)>',
+    "</title><script>alert(1)</script>",
+    "' onmouseover='alert(1)",
+    "</script><script>alert(1)</script>",
+    "<svg onload=alert(1)>",
+    "{{ 7|add:7 }}{% now 'Y' %}",
+]
+
+
+class ScriptFinder(HTMLParser):
+    """Every way HTML could run script: script elements (other than our own static files and
+    JSON data blocks), event-handler attributes, and javascript: addresses."""
+
+    def __init__(self):
+        super().__init__()
+        self.found = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "script":
+            kind = attrs.get("type") or ""
+            src = attrs.get("src") or ""
+            if not (kind.endswith("json") or src.startswith("/static/")):
+                self.found.append(f"<script {attrs}>")
+        for name, value in attrs.items():
+            if name.startswith("on"):
+                self.found.append(f"{tag} {name}={value}")
+            script_schemes = ("javascript:", "data:text", "vbscript:")
+            if name in ("href", "src", "action", "formaction") and (
+                value or ""
+            ).strip().lower().startswith(script_schemes):
+                self.found.append(f"{tag} {name}={value}")
+
+
+def scripts_in(html):
+    finder = ScriptFinder()
+    finder.feed(html)
+    return finder.found
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_stored_payloads_in_every_text_field_run_nowhere(
+    client, admin_client, site_tree, contacts, organisation, payload
+):
+    baseline = {path: scripts_in(client.get(path).content.decode()) for path in PUBLIC}
+
+    initiative = site_tree.initiatives[0]
+    initiative.title = f"Initiative {payload}"
+    initiative.summary = payload
+    initiative.body = [
+        paragraph(typed_into_rich_text(payload)),
+        {"type": "heading", "value": {"text": payload, "level": "h2"}},
+        {"type": "quote", "value": {"text": payload, "attribution": payload}},
+    ]
+    initiative.search_description = payload
+    initiative.save_revision().publish()
+    about = site_tree.about
+    about.introduction = payload
+    about.save_revision().publish()
+    highlight = ImpactHighlight.objects.filter(page=site_tree.impact).first()
+    highlight.figure, highlight.label, highlight.description = payload[:40], payload, payload
+    highlight.save()
+    Contact.objects.filter(pk=contacts.press.pk).update(name=payload, role=payload)
+    Link.objects.create(title=payload, url="https://example.org/x", description=payload)
+    organisation.organisation_name = payload
+    organisation.tagline = payload
+    organisation.footer_text = payload
+    organisation.postal_address = payload
+    organisation.save()
+
+    for path in PUBLIC:
+        html = client.get(path).content.decode()
+        assert scripts_in(html) == baseline[path], path
+    if "{{" in payload:  # shown as typed, never evaluated as a template
+        assert "{{ 7|add:7 }}" in client.get("/about/").content.decode()
+    for path in [
+        "/admin/",
+        "/admin/pages/",
+        f"/admin/pages/{site_tree.index.pk}/",
+        f"/admin/pages/{initiative.pk}/edit/",
+        "/admin/snippets/pages/link/",
+        "/admin/snippets/pages/contact/",
+        "/admin/reports/link-health/",
+    ]:
+        html = admin_client.get(path).content.decode()
+        assert payload not in html or "<" not in payload, path
+        assert not [s for s in scripts_in(html) if "alert" in s], path
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("payload", PAYLOADS)
+@pytest.mark.parametrize(
+    "path", ["/resources/?category={}", "/initiatives/?page={}", "/about/?q={}", "/no-such/{}"]
+)
+def test_query_strings_are_never_reflected_unescaped(client, site_tree, path, payload):
+    from urllib.parse import quote
+
+    response = client.get(path.format(quote(payload)))
+    assert response.status_code < 500
+    html = response.content.decode()
+    assert "alert" not in "".join(scripts_in(html))
+    if "<" in payload:
+        assert payload not in html
+
+
+# Denial of service through oversized input
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "path", ["/", "/initiatives/?page={}", "/resources/?category={}", "/contact/?x={}"]
+)
+def test_a_100000_character_query_is_answered_without_a_server_error(client, site_tree, path):
+    long = "a" * 100_000
+    url = path.format(long) if "{}" in path else f"{path}?q={long}"
+    assert client.get(url).status_code < 500
+
+
+@pytest.mark.django_db
+def test_an_oversized_post_is_refused_cleanly(client, site_tree, contacts):
+    from pages.models import ContactMessage
+
+    form = "application/x-www-form-urlencoded"
+    response = client.post("/contact/", "message=" + "x" * 3_000_000, content_type=form)
+    assert response.status_code == 400  # over DATA_UPLOAD_MAX_MEMORY_SIZE
+    fields = "&".join(f"field{n}=x" for n in range(20_000))
+    response = client.post("/contact/", fields, content_type=form)
+    assert response.status_code == 400  # over DATA_UPLOAD_MAX_NUMBER_FIELDS
+    assert not ContactMessage.objects.exists()
+
+
+def test_security_md_says_how_to_report_and_which_versions_get_fixes():
+    text = (ROOT / "SECURITY.md").read_text()
+    assert "report" in text.lower() and "supported" in text.lower()
+
+
+@pytest.mark.django_db
+def test_standard_page_body_with_payload_in_a_table_is_escaped(client, site_tree):
+    page = add_page(
+        site_tree.home,
+        StandardPage,
+        title="Table",
+        slug="table",
+        body=[
+            {
+                "type": "table",
+                "value": {
+                    "table_caption": PAYLOADS[0],
+                    "data": [[PAYLOADS[1], PAYLOADS[0]], ["a", "b"]],
+                    "first_row_is_table_header": True,
+                },
+            }
+        ],
+    )
+    html = client.get(page.url).content.decode()
+    assert not [s for s in scripts_in(html) if "alert" in s or "onerror" in s]
