@@ -8,7 +8,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint deploy-check format superuser bench screenshots clean-venv help
+.PHONY: run test lint deploy-check format superuser bench audit screenshots clean-venv help
 
 help:
 	@echo "make run        set up and serve the seeded site at http://$(HOST):$(PORT)/"
@@ -17,6 +17,7 @@ help:
 	@echo "make deploy-check  Django's deployment checks on production settings"
 	@echo "make superuser  create an account for /admin/"
 	@echo "make bench      benchmarks; figures are printed, never asserted"
+	@echo "make audit      Lighthouse scores and axe violations per page (needs Chromium, npm)"
 	@echo "make screenshots  retake the pictures in docs/editors.md (needs Chromium)"
 
 $(BIN)/python:
@@ -70,12 +71,18 @@ superuser: $(VENV)/.runtime-installed
 	$(MANAGE) migrate --noinput
 	$(MANAGE) createsuperuser
 
-# wrk drives the load where it can be installed; bench/pages.py falls back to a Python client.
+# wrk drives the load where it can be installed; bench/page_speed.py falls back to a Python client.
 bench: $(VENV)/.dev-installed
 	@command -v wrk >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null \
 		&& apt-get install -y -qq wrk >/dev/null 2>&1; } || true
-	$(BIN)/python bench/pages.py
+	$(BIN)/python bench/page_speed.py
 	$(BIN)/python bench/link_check.py
+
+# Lighthouse and axe-core on the pages readers land on; Lighthouse comes from npm into .audit/.
+audit: $(VENV)/.dev-installed
+	@[ -x .audit/node_modules/.bin/lighthouse ] || npm install --prefix .audit --no-audit \
+		--no-fund --silent lighthouse@12
+	$(BIN)/python bench/audit.py
 
 # The editors' guide shows what the browser tests see; commit the new pictures with the change
 # to the admin that made them.

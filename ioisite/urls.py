@@ -2,15 +2,21 @@ from django.conf import settings
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
-from pages import views
+from pages import search, views
+from pages.feeds import InitiativesFeed
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("healthz/", views.healthz, name="healthz"),
     path("healthz/live/", views.liveness, name="liveness"),
+    path("search/", search.search, name="search"),
+    path("sitemap.xml", sitemap, name="sitemap"),
+    path("robots.txt", views.robots_txt, name="robots"),
+    path("feeds/initiatives/", InitiativesFeed(), name="initiatives-feed"),
     path("contacts/<int:pk>/vcard/", views.contact_vcard, name="contact-vcard"),
 ]
 

@@ -101,6 +101,15 @@ class OrganisationSettings(BaseGenericSetting):
         max_length=500,
         help_text="A short note at the bottom of every page, e.g. the content licence.",
     )
+    social_image = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Optional. The picture shown when a page without an image of its own is "
+        "shared on social media or in chat. Wide (1200 × 630 px or larger), with no text in it.",
+    )
 
     panels = [
         MultiFieldPanel(
@@ -120,10 +129,11 @@ class OrganisationSettings(BaseGenericSetting):
             heading="Newsletter and social networks",
         ),
         MultiFieldPanel([FieldPanel("footer_links"), FieldPanel("footer_text")], heading="Footer"),
+        MultiFieldPanel([FieldPanel("social_image")], heading="Sharing"),
     ]
 
     # The footer shows the primary contact on every page: fetch it with the settings.
-    select_related = ["primary_contact", "privacy_page"]
+    select_related = ["primary_contact", "privacy_page", "social_image"]
 
     class Meta:
         verbose_name = "organisation settings"

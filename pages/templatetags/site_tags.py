@@ -31,21 +31,61 @@ def main_navigation(context):
         "home": home,
         "home_is_current": current_path == home.path,
         "items": items,
+        "search_is_current": request.path == "/search/",
     }
+
+
+def ancestors_for(context):
+    """The page's ancestors below the tree root, once per render: the breadcrumbs and the
+    structured data both need them. Just below the home page they cost no query (serving the
+    page has loaded the home page already)."""
+    page = context.get("page")
+    if page is None or page.depth <= 2:
+        return []
+    cached = getattr(page, "_site_ancestors", None)
+    if cached is not None:
+        return cached
+    request = context.get("request")
+    site = Site.find_for_request(request) if request is not None else None
+    if site is not None and page.depth == 3 and page.path.startswith(site.root_page.path):
+        ancestors = [site.root_page]
+    else:
+        ancestors = list(page.get_ancestors().filter(depth__gt=1))
+    page._site_ancestors = ancestors
+    return ancestors
 
 
 @register.inclusion_tag("components/breadcrumbs.html", takes_context=True)
 def breadcrumbs(context):
     """The trail from the home page to the current page, shown below the home page only."""
+    return {"ancestors": ancestors_for(context), "page": context.get("page")}
+
+
+@register.inclusion_tag("components/page_meta.html", takes_context=True)
+def page_meta(context):
+    """Description, canonical URL, Open Graph and Twitter cards, JSON-LD (pages/metadata.py)."""
     page = context.get("page")
-    if page is None or page.depth <= 2:
-        return {"ancestors": [], "page": page}
     request = context.get("request")
-    site = Site.find_for_request(request) if request is not None else None
-    if site is not None and page.depth == 3 and page.path.startswith(site.root_page.path):
-        # Just below the home page, which serving the page has already loaded.
-        return {"ancestors": [site.root_page], "page": page}
-    return {"ancestors": list(page.get_ancestors().filter(depth__gt=1)), "page": page}
+    if page is None or request is None or not hasattr(page, "get_full_url"):
+        return {}
+    from pages.metadata import SOCIAL_IMAGE, description_for, social_image_for, structured_data
+    from pages.models import OrganisationSettings
+
+    org = OrganisationSettings.load(request_or_site=request)
+    canonical = page.get_full_url(request)
+    image = social_image_for(page, org)
+    image_url = None
+    if image is not None:
+        image_url = request.build_absolute_uri(image.get_rendition(SOCIAL_IMAGE).url)
+    return {
+        "title": page.seo_title or page.title,
+        "description": description_for(page),
+        "canonical": canonical,
+        "site_name": org.organisation_name,
+        "image_url": image_url,
+        "image_alt": getattr(page, "hero_image_alt", "") if image is not None else "",
+        "structured_data": structured_data(page, org, request, ancestors_for(context), canonical),
+    }
 
 
 @register.filter

@@ -4,7 +4,7 @@ the page cache (and without it), p50 and p99 latency, SQL queries of an uncached
 gzipped HTML size, and the ratio to a trivial view measured in the same run; then the workers'
 memory and the time from start to the first page served.
 
-    make bench     (or: .venv/bin/python bench/pages.py [--seconds 5] [--connections 16])
+    make bench     (or: .venv/bin/python bench/page_speed.py [--seconds 5] [--connections 16])
 
 Load comes from wrk when it is installed (Debian: apt-get install wrk), else from a small
 Python client (slower: it measures less of the server's top speed). Every server listens on
