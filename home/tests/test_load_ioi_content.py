@@ -52,7 +52,7 @@ def test_builds_the_ioi_site_on_a_fresh_database(client):
     ]
     assert [f.sort_order for f in home.featured_initiatives.all()] == [0, 1, 2]
     assert OrganisationSettings.load().contact_email == "info@investinopen.org"
-    assert "Created 18:" in out and "3 contacts" in out and "resources page 'Resources'" in out
+    assert "Created 19:" in out and "3 contacts" in out and "resources page 'Resources'" in out
     # Every external address the seed names is a library link, and the initiatives use them.
     assert set(Link.objects.values_list("url", flat=True)) == set(seed_content.LINKS)
     for initiative in initiatives:
@@ -135,3 +135,18 @@ def test_builds_the_site_on_an_emptied_database(content_type_cache):
     load()
     assert Site.objects.get(is_default_site=True).root_page.specific_class is HomePage
     assert InitiativePage.objects.live().count() == 3
+
+
+def test_the_old_sites_addresses_redirect_and_an_editors_redirect_is_kept(client):
+    from wagtail.contrib.redirects.models import Redirect
+
+    out = load()
+    assert "2 redirect(s) from the old site" in out
+    response = client.get("/our-work/")
+    assert response.status_code == 301 and response["Location"].endswith("/initiatives/")
+
+    Redirect.objects.filter(old_path="/contact-us").update(
+        redirect_page=None, redirect_link="https://example.org/elsewhere"
+    )
+    load()
+    assert client.get("/contact-us/")["Location"] == "https://example.org/elsewhere"

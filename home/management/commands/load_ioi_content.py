@@ -26,6 +26,7 @@ from pages.models import (
     ResourcesPage,
     StandardPage,
 )
+from pages.redirects import OLD_SITE_REDIRECTS, read_rows, redirect_to_pages
 from pages.roles import sync_roles
 
 # The page Wagtail's first migration creates, replaced by the home page on a fresh site.
@@ -62,6 +63,8 @@ class Command(BaseCommand):
         with transaction.atomic():
             seeder = Seeder()
             seeder.run()
+        for warning in seeder.warnings:
+            self.stderr.write(warning)
         if seeder.created:
             self.stdout.write(
                 self.style.SUCCESS(f"Created {len(seeder.created)}: " + ", ".join(seeder.created))
@@ -73,6 +76,7 @@ class Command(BaseCommand):
 class Seeder:
     def __init__(self):
         self.created = []  # what this run made, for the summary
+        self.warnings = []
         self.pages_by_slug = {}
         self._new_pages = []  # (page, spec) whose streams are filled once every page exists
         self.library = {}  # external address -> Link
@@ -95,6 +99,15 @@ class Seeder:
         self.organisation_settings(primary_contact=contacts[0] if contacts else None)
         # The roles come from a migration; a flushed database (the browser tests) lost them.
         sync_roles()
+        self.old_site_redirects()
+
+    def old_site_redirects(self):
+        """The old site's addresses (docs/old-site-redirects.csv), where none is set yet."""
+        site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
+        made, problems = redirect_to_pages(read_rows(OLD_SITE_REDIRECTS), site, replace=False)
+        if made:
+            self.created.append(f"{made} redirect(s) from the old site")
+        self.warnings.extend(f"Old-site redirect skipped, {problem}." for problem in problems)
 
     # Pages
 

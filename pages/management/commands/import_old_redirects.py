@@ -5,13 +5,13 @@
 
 Each redirect points at the page itself, not at its address, so it keeps working when the page
 moves later. Running it again updates what is there. Rows that name no live page are reported
-and the command exits 1, having imported the rest."""
-
-import csv
+and the command exits 1, having imported the rest. `load_ioi_content` imports the same file,
+creating only what is missing."""
 
 from django.core.management.base import BaseCommand, CommandError
-from wagtail.contrib.redirects.models import Redirect
-from wagtail.models import Page, Site
+from wagtail.models import Site
+
+from pages.redirects import read_rows, redirect_to_pages
 
 
 class Command(BaseCommand):
@@ -25,27 +25,12 @@ class Command(BaseCommand):
         if site is None:
             raise CommandError("There is no default site yet: run load_ioi_content first.")
         try:
-            with open(csv_file, newline="", encoding="utf-8") as handle:
-                rows = list(csv.DictReader(handle))
+            rows = read_rows(csv_file)
         except OSError as error:
             raise CommandError(f"Cannot read {csv_file}: {error.strerror}") from error
-        if rows and not {"from", "to"} <= set(rows[0]):
-            raise CommandError(f"{csv_file} needs a header row with 'from' and 'to' columns.")
-
-        made, problems = 0, []
-        for number, row in enumerate(rows, start=2):
-            old, new = (row["from"] or "").strip(), (row["to"] or "").strip()
-            url_path = site.root_page.url_path + new.strip("/") + ("/" if new.strip("/") else "")
-            page = Page.objects.live().filter(url_path=url_path).first()
-            if not old or page is None:
-                problems.append(f"line {number}: no live page at {new!r} for {old!r}")
-                continue
-            Redirect.objects.update_or_create(
-                old_path=Redirect.normalise_path(old),
-                site=site,
-                defaults={"redirect_page": page, "redirect_link": "", "is_permanent": True},
-            )
-            made += 1
+        except ValueError as error:
+            raise CommandError(str(error)) from error
+        made, problems = redirect_to_pages(rows, site)
         self.stdout.write(f"{made} redirect(s) imported.")
         for problem in problems:
             self.stderr.write(problem)
