@@ -26,7 +26,7 @@ def social_image_for(page, org):
     return getattr(page, "hero_image", None) or getattr(org, "social_image", None)
 
 
-def structured_data(page, org, request, ancestors, canonical):
+def structured_data(page, org, request, ancestors, canonical, description):
     """JSON-LD: the Organization on the home page; a WebPage and its BreadcrumbList elsewhere."""
     site_root = ancestors[0] if ancestors else page
     if page.depth <= 2:
@@ -50,7 +50,7 @@ def structured_data(page, org, request, ancestors, canonical):
             "@context": "https://schema.org",
             "@type": "WebPage",
             "name": page.seo_title or page.title,
-            "description": description_for(page),
+            "description": description,
             "url": canonical,
             "isPartOf": {
                 "@type": "WebSite",

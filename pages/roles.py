@@ -107,31 +107,37 @@ def sync_roles(apps=global_apps):
         groups[name] = group
         group.permissions.set([_permission(apps, dotted) for dotted in role["model"]])
 
-        wanted = {_permission(apps, f"wagtailcore.{c}").pk for c in role["page"]}
-        GroupPagePermission.objects.filter(group=group).exclude(
-            page=root_page, permission_id__in=wanted
-        ).delete()
-        if root_page is not None:
-            for permission_id in wanted:
-                GroupPagePermission.objects.get_or_create(
-                    group=group, page=root_page, permission_id=permission_id
-                )
-
-        wanted = {
-            _permission(apps, f"{'wagtailimages' if 'image' in c else 'wagtaildocs'}.{c}").pk
-            for c in role["collection"]
-        }
-        GroupCollectionPermission.objects.filter(group=group).exclude(
-            collection=root_collection, permission_id__in=wanted
-        ).delete()
-        if root_collection is not None:
-            for permission_id in wanted:
-                GroupCollectionPermission.objects.get_or_create(
-                    group=group, collection=root_collection, permission_id=permission_id
-                )
+        _grant_exactly(
+            GroupPagePermission,
+            group,
+            "page",
+            root_page,
+            {_permission(apps, f"wagtailcore.{c}").pk for c in role["page"]},
+        )
+        _grant_exactly(
+            GroupCollectionPermission,
+            group,
+            "collection",
+            root_collection,
+            {
+                _permission(apps, f"{'wagtailimages' if 'image' in c else 'wagtaildocs'}.{c}").pk
+                for c in role["collection"]
+            },
+        )
 
     _sync_workflow(apps, groups[MODERATORS], root_page)
     return groups
+
+
+def _grant_exactly(model, group, field, target, permission_ids):
+    """Leave the group with exactly these permissions on the target (a page or collection, and
+    so everything below it), and none anywhere else."""
+    model.objects.filter(group=group).exclude(
+        **{field: target, "permission_id__in": permission_ids}
+    ).delete()
+    if target is not None:
+        for permission_id in permission_ids:
+            model.objects.get_or_create(group=group, permission_id=permission_id, **{field: target})
 
 
 def _sync_workflow(apps, moderators, root_page):

@@ -74,17 +74,20 @@ def page_meta(context):
     org = OrganisationSettings.load(request_or_site=request)
     canonical = page.get_full_url(request)
     image = social_image_for(page, org)
+    description = description_for(page)
     image_url = None
     if image is not None:
         image_url = request.build_absolute_uri(image.get_rendition(SOCIAL_IMAGE).url)
     return {
         "title": page.seo_title or page.title,
-        "description": description_for(page),
+        "description": description,
         "canonical": canonical,
         "site_name": org.organisation_name,
         "image_url": image_url,
         "image_alt": getattr(page, "hero_image_alt", "") if image is not None else "",
-        "structured_data": structured_data(page, org, request, ancestors_for(context), canonical),
+        "structured_data": structured_data(
+            page, org, request, ancestors_for(context), canonical, description
+        ),
     }
 
 
