@@ -20,10 +20,10 @@ from wagtail.images.models import Image
 from wagtail.models import Locale, Page, Site
 
 from home.models import FeaturedInitiative, HomePage
+from pages.contacts.models import Contact, ContactPurpose
+from pages.editorial.roles import CONTACT_MANAGERS, EDITORS, MODERATORS, sync_roles
 from pages.models import (
-    Contact,
     ContactPage,
-    ContactPurpose,
     ImpactHighlight,
     ImpactPage,
     InitiativeIndexPage,
@@ -31,7 +31,6 @@ from pages.models import (
     OrganisationSettings,
     StandardPage,
 )
-from pages.roles import CONTACT_MANAGERS, EDITORS, MODERATORS, sync_roles
 
 CHROMIUM = os.environ.get("IOI_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [

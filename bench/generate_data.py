@@ -21,7 +21,8 @@ def main(initiatives=1000, links=5000):
     from django.db import transaction
     from django.utils import timezone
 
-    from pages.models import InitiativeIndexPage, InitiativePage, Link, LinkCategory
+    from pages.links.models import Link, LinkCategory
+    from pages.models import InitiativeIndexPage, InitiativePage
 
     call_command("load_ioi_content", verbosity=0)
     index = InitiativeIndexPage.objects.get()

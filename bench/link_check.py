@@ -34,8 +34,8 @@ def main():
     from django.conf import settings
     from django.core.management import call_command
 
-    from pages import linkcheck
-    from pages.models import Link
+    from pages.links import checker
+    from pages.links.models import Link
     from pages.tests.linkserver import LinkServer
 
     call_command("migrate", verbosity=0)
@@ -48,9 +48,9 @@ def main():
             )
             for n in range(args.links)
         )
-        options = linkcheck.default_options()
+        options = checker.default_options()
         started = time.monotonic()
-        summary = linkcheck.run(options)
+        summary = checker.run(options)
         elapsed = time.monotonic() - started
     finally:
         for server in servers:

@@ -7,9 +7,15 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from pages.blocks import BodyBlock, call_to_action_stream
-from pages.models import HeroImageMixin, ImpactPage, InitiativePage
-from pages.models.base import INTRODUCTION_FEATURES, OneQueryViewRestrictions, public_pages
-from pages.panels import LinkProblemsPanel
+from pages.links.panels import LinkProblemsPanel
+from pages.models.base import (
+    INTRODUCTION_FEATURES,
+    HeroImageMixin,
+    OneQueryViewRestrictions,
+    public_pages,
+)
+from pages.models.impact import ImpactPage
+from pages.models.initiatives import InitiativePage
 
 KEY_ACTIVITIES_SHOWN = 3
 IMPACT_HIGHLIGHTS_SHOWN = 3

@@ -5,19 +5,22 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
-from pages import search, views
-from pages.feeds import InitiativesFeed
+from pages.contacts.views import contact_vcard
+from pages.discovery.feeds import InitiativesFeed
+from pages.discovery.robots import robots_txt
+from pages.discovery.search import search
+from pages.http.health import healthz, liveness
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
-    path("healthz/", views.healthz, name="healthz"),
-    path("healthz/live/", views.liveness, name="liveness"),
-    path("search/", search.search, name="search"),
+    path("healthz/", healthz, name="healthz"),
+    path("healthz/live/", liveness, name="liveness"),
+    path("search/", search, name="search"),
     path("sitemap.xml", sitemap, name="sitemap"),
-    path("robots.txt", views.robots_txt, name="robots"),
+    path("robots.txt", robots_txt, name="robots"),
     path("feeds/initiatives/", InitiativesFeed(), name="initiatives-feed"),
-    path("contacts/<int:pk>/vcard/", views.contact_vcard, name="contact-vcard"),
+    path("contacts/<int:pk>/vcard/", contact_vcard, name="contact-vcard"),
 ]
 
 if settings.DEBUG:

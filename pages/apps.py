@@ -6,6 +6,6 @@ class PagesConfig(AppConfig):
     verbose_name = "Pages"
 
     def ready(self):
-        from .page_cache import connect_signals
+        from .caching.invalidation import connect_signals
 
         connect_signals()

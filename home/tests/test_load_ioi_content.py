@@ -9,7 +9,8 @@ from wagtail.models import Page, Revision, Site
 
 from home import seed_content
 from home.models import HomePage
-from pages.models import ImpactPage, InitiativePage, Link, OrganisationSettings
+from pages.links.models import Link
+from pages.models import ImpactPage, InitiativePage, OrganisationSettings
 
 pytestmark = pytest.mark.django_db
 

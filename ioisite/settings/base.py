@@ -66,15 +66,15 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "pages.security.SecurityHeadersMiddleware",
+    "pages.http.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # A hit is answered here, before sessions, CSRF, auth and the page tree (docs/caching.md).
-    "pages.page_cache.PageCacheMiddleware",
+    "pages.caching.middleware.PageCacheMiddleware",
     # Inside the page cache, so the cache keeps the compressed bytes. Django masks CSRF tokens
     # per response, which is its answer to BREACH.
     "django.middleware.gzip.GZipMiddleware",
     # Inside the page cache too: a cached page keeps its policy (docs/security.md).
-    "pages.security.SiteCSPMiddleware",
+    "pages.http.security.SiteCSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -149,7 +149,7 @@ RATELIMIT_IP_META_KEY = os.environ.get("DJANGO_CLIENT_IP_HEADER", "REMOTE_ADDR")
 SILENCED_SYSTEM_CHECKS = [] if REDIS_URL else ["django_ratelimit.E003", "django_ratelimit.W001"]
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 
-# The page cache (pages/page_cache.py): how long a rendered page is kept for anonymous readers,
+# The page cache (pages/caching/): how long a rendered page is kept for anonymous readers,
 # and what Cache-Control tells a CDN. Off (0) unless a settings module or the environment turns
 # it on; production does.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "0"))
@@ -295,7 +295,7 @@ CONTACT_EMAIL_MAX_ATTEMPTS = 6
 CONTACT_MESSAGE_RETENTION_DAYS = int(os.environ.get("CONTACT_MESSAGE_RETENTION_DAYS", "365"))
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "webmaster@localhost")
 
-# The link checker's defaults (pages/linkcheck.py: CheckSettings); the command can override them.
+# The link checker's defaults (pages/links/checker.py: CheckSettings); the command overrides them.
 LINKCHECK = {"concurrency": 10, "per_host": 2, "timeout": 10.0}
 
 LOGGING = {

@@ -3,7 +3,7 @@
 import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
-import pages.models.links
+import pages.fields
 import wagtail.fields
 from django.conf import settings
 from django.db import migrations, models
@@ -112,7 +112,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('title', models.CharField(help_text='What the link leads to, as readers will see it.', max_length=200)),
-                ('url', pages.models.links.WebURLField(help_text='The full address, starting with https:// (or http://).', max_length=2000, verbose_name='web address')),
+                ('url', pages.fields.WebURLField(help_text='The full address, starting with https:// (or http://).', max_length=2000, verbose_name='web address')),
                 ('description', models.TextField(blank=True, help_text='Optional. One or two sentences about it.', max_length=500)),
                 ('language', models.CharField(choices=[('en', 'English'), ('es', 'Spanish'), ('fr', 'French'), ('pt', 'Portuguese')], default='en', help_text='The language of the page it leads to.', max_length=8)),
                 ('featured', models.BooleanField(default=False, help_text='Featured links come first on the Resources page.')),

@@ -4,7 +4,7 @@ group and a "Moderators approval" workflow; this one takes them over rather than
 
 from django.db import migrations
 
-from pages.roles import sync_roles
+from pages.editorial.roles import sync_roles
 
 
 def forwards(apps, schema_editor):

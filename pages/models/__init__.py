@@ -1,23 +1,21 @@
-"""Every page type but the home page, and the site-wide settings. One module per concern."""
+"""The page types (all but the home page, which is home/'s) and the site-wide settings: what
+editors build pages from. One module per page type.
+
+Django looks for an app's models here, so the snippets that live with their concern (contacts,
+the link library) are imported below to register them with the `pages` app."""
+
+import pages.contacts.models  # noqa: F401 (Contact, ContactPurpose, ContactMessage)
+import pages.links.models  # noqa: F401 (Link, LinkCategory, CheckedURL, URLUsage)
 
 from .base import HeroImageMixin
 from .contact_page import ContactPage
-from .contacts import Contact, ContactMessage, ContactPurpose
 from .impact import ImpactHighlight, ImpactPage
 from .initiatives import InitiativeIndexPage, InitiativePage
-from .links import CheckedURL, Link, LinkCategory, URLUsage
 from .resources import ResourcesPage
 from .site_settings import OrganisationSettings
 from .standard import StandardPage
 
 __all__ = [
-    "CheckedURL",
-    "Link",
-    "LinkCategory",
-    "URLUsage",
-    "Contact",
-    "ContactMessage",
-    "ContactPurpose",
     "ContactPage",
     "HeroImageMixin",
     "ImpactHighlight",

@@ -1,4 +1,4 @@
-from django.conf import settings
+from django.http import HttpResponseNotAllowed
 from django.utils.cache import add_never_cache_headers
 from wagtail.admin.panels import FieldPanel, HelpPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
@@ -7,10 +7,10 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from pages.blocks import BodyBlock
-from pages.panels import LinkProblemsPanel
+from pages.contacts.models import Contact
+from pages.links.panels import LinkProblemsPanel
 
 from .base import HOME_PAGE, INTRODUCTION_FEATURES, OneQueryViewRestrictions
-from .contacts import Contact
 from .site_settings import OrganisationSettings
 
 
@@ -52,12 +52,15 @@ class ContactPage(OneQueryViewRestrictions, RoutablePageMixin, Page):
 
     template = "pages/contact_page.html"
 
-    @path("")
-    def contact(self, request):
-        if request.method == "POST":
-            from pages.contact_form import receive_message
+    # The route whose posts are messages. They are received by the contact concern
+    # (pages/contacts/views.py: answer_contact_form, an `on_serve_page` hook), so that a page
+    # type imports no form, view or task.
+    FORM_ROUTE = "contact"
 
-            return receive_message(self, request)
+    @path("", name=FORM_ROUTE)
+    def contact(self, request):
+        if request.method not in ("GET", "HEAD"):
+            return HttpResponseNotAllowed(["GET", "HEAD", "POST"])
         response = self.render(request)
         # The form carries a CSRF token and a timed token of its own: never from a cache.
         add_never_cache_headers(response)
@@ -102,12 +105,9 @@ class ContactPage(OneQueryViewRestrictions, RoutablePageMixin, Page):
         return data
 
     def get_context(self, request, *args, **kwargs):
-        from pages.contact_form import ContactForm
-
+        # The form itself comes from {% contact_form %} (pages/templatetags/contact_tags.py).
         context = super().get_context(request, *args, **kwargs)
         contacts = self.public_contacts()
-        context.setdefault("form", ContactForm())
         context["contacts"] = contacts
         context["structured_data"] = self.structured_data(request, contacts)
-        context["retention_days"] = settings.CONTACT_MESSAGE_RETENTION_DAYS
         return context

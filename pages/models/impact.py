@@ -6,7 +6,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from pages.blocks import BodyBlock
-from pages.panels import LinkProblemsPanel
+from pages.links.panels import LinkProblemsPanel
 
 from .base import HOME_PAGE, INTRODUCTION_FEATURES, OneQueryViewRestrictions
 

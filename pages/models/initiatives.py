@@ -8,7 +8,7 @@ from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from pages.blocks import BodyBlock, call_to_action_stream, related_links_stream
-from pages.panels import LinkProblemsPanel
+from pages.links.panels import LinkProblemsPanel
 
 from .base import (
     HOME_PAGE,

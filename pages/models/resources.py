@@ -4,8 +4,9 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
+from pages.links.models import Link, LinkCategory
+
 from .base import HOME_PAGE, INTRODUCTION_FEATURES, OneQueryViewRestrictions
-from .links import Link, LinkCategory
 
 
 class ResourcesPage(OneQueryViewRestrictions, Page):

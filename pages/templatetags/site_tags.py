@@ -8,7 +8,14 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.safestring import mark_safe
 from wagtail.models import Site
 
+from pages.discovery.metadata import (
+    SOCIAL_IMAGE,
+    description_for,
+    social_image_for,
+    structured_data,
+)
 from pages.models.base import public_pages
+from pages.models.site_settings import OrganisationSettings
 
 register = template.Library()
 
@@ -63,14 +70,12 @@ def breadcrumbs(context):
 
 @register.inclusion_tag("components/page_meta.html", takes_context=True)
 def page_meta(context):
-    """Description, canonical URL, Open Graph and Twitter cards, JSON-LD (pages/metadata.py)."""
+    """Description, canonical URL, Open Graph and Twitter cards, JSON-LD
+    (pages/discovery/metadata.py)."""
     page = context.get("page")
     request = context.get("request")
     if page is None or request is None or not hasattr(page, "get_full_url"):
         return {}
-    from pages.metadata import SOCIAL_IMAGE, description_for, social_image_for, structured_data
-    from pages.models import OrganisationSettings
-
     org = OrganisationSettings.load(request_or_site=request)
     canonical = page.get_full_url(request)
     image = social_image_for(page, org)

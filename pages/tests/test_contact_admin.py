@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from pages.models import ContactMessage
+from pages.contacts.models import ContactMessage
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 
 from conftest import axe_violations
-from pages.models import ContactMessage
+from pages.contacts.models import ContactMessage
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

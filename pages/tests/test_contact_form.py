@@ -10,8 +10,8 @@ from django.core.management import call_command
 from django.test import override_settings
 from django.utils import timezone
 
-from pages.contact_form import make_form_token
-from pages.models import ContactMessage
+from pages.contacts.forms import make_form_token
+from pages.contacts.models import ContactMessage
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +43,7 @@ def send(client, site_tree, contacts, django_capture_on_commit_callbacks):
 
 
 def purpose_id(name):
-    from pages.models import ContactPurpose
+    from pages.contacts.models import ContactPurpose
 
     return ContactPurpose.objects.get(name=name).pk
 

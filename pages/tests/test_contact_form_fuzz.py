@@ -9,8 +9,8 @@ from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pages.contact_form import ContactForm, make_form_token
-from pages.models import ContactMessage
+from pages.contacts.forms import ContactForm, make_form_token
+from pages.contacts.models import ContactMessage
 
 pytestmark = pytest.mark.django_db
 

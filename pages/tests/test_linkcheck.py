@@ -7,12 +7,13 @@ import socket
 import pytest
 from django.core.management import call_command
 
-from pages import linkcheck
-from pages.models import CheckedURL, ImpactHighlight, Link, URLUsage
+from pages.links import checker
+from pages.links.models import CheckedURL, Link, URLUsage
+from pages.models import ImpactHighlight
 from pages.tests.linkserver import LinkServer
 
 pytestmark = pytest.mark.django_db
-FAST = linkcheck.CheckSettings(concurrency=10, per_host=4, timeout=0.5)
+FAST = checker.CheckSettings(concurrency=10, per_host=4, timeout=0.5)
 
 
 @pytest.fixture
@@ -36,7 +37,7 @@ def closed_port_url():
 
 
 def check_one(url):
-    (result,) = linkcheck.check([url], FAST)
+    (result,) = checker.check([url], FAST)
     return result
 
 
@@ -89,7 +90,7 @@ def test_head_falls_back_to_get_and_says_who_is_asking(server):
 
 def test_requests_in_flight_are_bounded_overall_and_per_host(server):
     urls = [server.url(f"/page/{n}") for n in range(60)]
-    linkcheck.check(urls, linkcheck.CheckSettings(concurrency=10, per_host=3, timeout=5))
+    checker.check(urls, checker.CheckSettings(concurrency=10, per_host=3, timeout=5))
     assert len(server.requests) == 60
     assert 1 <= server.peak <= 3  # one host here, so the per-host limit binds
 
@@ -182,7 +183,7 @@ def test_the_check_also_runs_from_a_thread_with_an_event_loop(server):
     """As from an async worker, or a test session that drives a browser."""
 
     async def from_async_code():
-        return linkcheck.check([server.url("/ok")], FAST)
+        return checker.check([server.url("/ok")], FAST)
 
     (result,) = asyncio.run(from_async_code())
     assert result.status == "ok"

@@ -6,7 +6,8 @@ import re
 import pytest
 from django.core.exceptions import ValidationError
 
-from pages.models import CheckedURL, Link, LinkCategory, ResourcesPage, URLUsage
+from pages.links.models import CheckedURL, Link, LinkCategory, URLUsage
+from pages.models import ResourcesPage
 
 pytestmark = pytest.mark.django_db
 

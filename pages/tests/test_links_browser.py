@@ -3,7 +3,8 @@
 import pytest
 
 from conftest import sign_in
-from pages.models import InitiativePage, Link
+from pages.links.models import Link
+from pages.models import InitiativePage
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

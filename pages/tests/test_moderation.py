@@ -13,7 +13,8 @@ from wagtail.models import Page, TaskState
 from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 
 from conftest import add_page
-from pages.models import ContactMessage, ImpactPage, StandardPage
+from pages.contacts.models import ContactMessage
+from pages.models import ImpactPage, StandardPage
 
 
 @pytest.fixture

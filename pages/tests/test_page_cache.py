@@ -8,7 +8,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from wagtail.models import PageViewRestriction
 
-from pages.models import Link, OrganisationSettings
+from pages.links.models import Link
+from pages.models import OrganisationSettings
 
 HIT = "hit"
 

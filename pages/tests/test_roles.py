@@ -25,15 +25,10 @@ from wagtail.test.utils.form_data import (
 )
 
 from conftest import PASSWORD, add_page
-from pages.models import (
-    Contact,
-    ContactMessage,
-    Link,
-    LinkCategory,
-    OrganisationSettings,
-    StandardPage,
-)
-from pages.roles import WORKFLOW_NAME
+from pages.contacts.models import Contact, ContactMessage
+from pages.editorial.roles import WORKFLOW_NAME
+from pages.links.models import Link, LinkCategory
+from pages.models import OrganisationSettings, StandardPage
 
 MARKER = "Changed by the roles test"
 ROLES = ["Anonymous", "Editor", "Moderator", "Contact manager", "Administrator"]
@@ -406,7 +401,7 @@ def test_an_editor_still_saves_and_submits_a_new_page(client, make_user, world):
 
 @pytest.mark.django_db
 def test_the_roles_migration_can_run_again_without_changing_anything(roles):
-    from pages.roles import sync_roles
+    from pages.editorial.roles import sync_roles
 
     before = fingerprint()
     sync_roles()

@@ -23,14 +23,9 @@ from wagtail.models import Collection, PageViewRestriction
 
 from conftest import PASSWORD, add_page, paragraph
 from pages.blocks import LinkBlock
-from pages.models import (
-    Contact,
-    ImpactHighlight,
-    InitiativePage,
-    Link,
-    OrganisationSettings,
-    StandardPage,
-)
+from pages.contacts.models import Contact
+from pages.links.models import Link
+from pages.models import ImpactHighlight, InitiativePage, OrganisationSettings, StandardPage
 from pages.tests.observatory import score
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -241,7 +236,7 @@ def test_a_contact_manager_reaches_no_page_view_of_the_admin(client, make_user, 
 
 
 def _message():
-    from pages.models import ContactMessage
+    from pages.contacts.models import ContactMessage
 
     return ContactMessage.objects.create(
         name="Sam Sender", email="sam@example.org", message="A private question."
@@ -519,7 +514,7 @@ def test_a_100000_character_query_is_answered_without_a_server_error(client, sit
 
 @pytest.mark.django_db
 def test_an_oversized_post_is_refused_cleanly(client, site_tree, contacts):
-    from pages.models import ContactMessage
+    from pages.contacts.models import ContactMessage
 
     form = "application/x-www-form-urlencoded"
     response = client.post("/contact/", "message=" + "x" * 3_000_000, content_type=form)

@@ -12,22 +12,20 @@ from wagtail.models import Locale, Page, Site
 
 from home import seed_content as content
 from home.models import FeaturedInitiative, HomePage
+from pages.contacts.models import Contact, ContactPurpose
+from pages.discovery.redirects import OLD_SITE_REDIRECTS, read_rows, redirect_to_pages
+from pages.editorial.roles import sync_roles
+from pages.links.models import Link, LinkCategory
 from pages.models import (
-    Contact,
     ContactPage,
-    ContactPurpose,
     ImpactHighlight,
     ImpactPage,
     InitiativeIndexPage,
     InitiativePage,
-    Link,
-    LinkCategory,
     OrganisationSettings,
     ResourcesPage,
     StandardPage,
 )
-from pages.redirects import OLD_SITE_REDIRECTS, read_rows, redirect_to_pages
-from pages.roles import sync_roles
 
 # The page Wagtail's first migration creates, replaced by the home page on a fresh site.
 WAGTAIL_PLACEHOLDER_TITLE = "Welcome to your new Wagtail site!"

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from pages import linkcheck
+from pages.links import checker
+from pages.links.tasks import check_links_task
 
 
 class Command(BaseCommand):
@@ -11,7 +12,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        defaults = linkcheck.default_options()
+        defaults = checker.default_options()
         parser.add_argument(
             "--concurrency",
             type=int,
@@ -40,15 +41,11 @@ class Command(BaseCommand):
         if concurrency < 1 or per_host < 1 or timeout <= 0:
             raise CommandError("--concurrency and --per-host must be 1 or more, --timeout above 0.")
         if enqueue:
-            from pages.tasks import check_links_task
-
             result = check_links_task.enqueue()
             self.stdout.write(f"Link check queued (task {result.id}).")
             return
-        options = linkcheck.CheckSettings(
-            concurrency=concurrency, per_host=per_host, timeout=timeout
-        )
-        summary = linkcheck.run(options, progress=linkcheck.terminal_progress(self.stderr._out))
+        options = checker.CheckSettings(concurrency=concurrency, per_host=per_host, timeout=timeout)
+        summary = checker.run(options, progress=checker.terminal_progress(self.stderr._out))
         self.stdout.write(str(summary))
         if summary.failed:
             raise SystemExit(1)

@@ -11,7 +11,7 @@ creating only what is missing."""
 from django.core.management.base import BaseCommand, CommandError
 from wagtail.models import Site
 
-from pages.redirects import read_rows, redirect_to_pages
+from pages.discovery.redirects import read_rows, redirect_to_pages
 
 
 class Command(BaseCommand):

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from pages.models import ContactMessage
+from pages.contacts.models import ContactMessage
 
 
 class Command(BaseCommand):

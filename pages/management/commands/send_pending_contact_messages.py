@@ -5,8 +5,8 @@ from django.core.management.base import BaseCommand
 from django.db.models import Q
 from django.utils import timezone
 
-from pages.models import ContactMessage
-from pages.tasks import deliver
+from pages.contacts.models import ContactMessage
+from pages.contacts.tasks import deliver
 
 
 class Command(BaseCommand):

@@ -1,29 +1,19 @@
-"""Admin panels shared by the page types."""
+"""The editor's warning about a page's links, shown at the top of every page type's editor."""
 
 from django.utils.functional import cached_property
 from wagtail.admin.panels import Panel
+from wagtail.models import Page
+
+from .models import CheckedURL, Link
+from .scan import Found, Usage, scan_page
 
 
 def link_problems(page):
     """What an editor should know about this page's links: chosen pages that were deleted or
     unpublished, library links that were deleted, and addresses the last check found broken.
     Readers never see these links; this says why."""
-    from wagtail.fields import RichTextField, StreamField
-    from wagtail.models import Page
-
-    from .linkcheck import Found, Usage, raw_ids, walk_raw_page_ids, walk_stream
-    from .models import CheckedURL, Link
-
-    found, here = Found(), Usage("this page")
-    link_ids = set()
-    for model_field in page._meta.get_fields():
-        if isinstance(model_field, RichTextField):
-            found.add_rich_text(getattr(page, model_field.name), here)
-        elif isinstance(model_field, StreamField):
-            stream = getattr(page, model_field.name)
-            walk_stream(stream.stream_block, stream, found, here)
-            walk_raw_page_ids(stream.raw_data, found, here)
-            link_ids |= set(raw_ids(stream.raw_data, "link"))
+    found = Found()
+    link_ids = scan_page(page, found, Usage("this page"))
     problems = []
     pages = Page.objects.in_bulk(list(found.internal))
     for page_id in found.internal:

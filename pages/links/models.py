@@ -1,24 +1,10 @@
 """The link library staff manage, and what the link checker found at each address."""
 
-from django import forms
 from django.db import models
 from django.utils import timezone
 from wagtail.admin.panels import FieldPanel, FieldRowPanel
 
-from pages.validators import web_url_validator
-
-
-class WebURLFormField(forms.URLField):
-    default_validators = [web_url_validator]
-
-
-class WebURLField(models.URLField):
-    """A URLField for http and https only, in the model and in its admin form."""
-
-    default_validators = [web_url_validator]
-
-    def formfield(self, **kwargs):
-        return super().formfield(**{"form_class": WebURLFormField, **kwargs})
+from pages.fields import WebURLField
 
 
 class LinkCategory(models.Model):

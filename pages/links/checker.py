@@ -5,13 +5,11 @@ Three steps, kept apart so that no database transaction is open while the networ
 transaction."""
 
 import asyncio
-import re
 import sys
 import time
 from collections import Counter, defaultdict
-from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import httpx
@@ -19,44 +17,18 @@ from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from wagtail import blocks
-from wagtail.embeds.blocks import EmbedBlock
-from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 
-from .models import CheckedURL, ImpactHighlight, Link, OrganisationSettings, URLUsage
+from pages.models.impact import ImpactHighlight
+from pages.models.site_settings import OrganisationSettings
+
+from .models import CheckedURL, Link, URLUsage
+from .scan import Found, Usage, scan_page, walk_raw_page_ids, walk_stream
 
 USER_AGENT = (
     "IOI-LinkChecker/1.0 (+https://investinopen.org/; checks that links on the IOI site work)"
 )
-HREF = re.compile(r"""<a\b[^>]*?\bhref\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
-PAGE_LINK = re.compile(r"""<a\b[^>]*?\blinktype=["']page["'][^>]*?\bid=["'](\d+)["']""", re.I)
 Status = CheckedURL.Status
-
-
-@dataclass
-class Usage:
-    label: str
-    edit_url: str = ""
-
-
-@dataclass
-class Found:
-    """Every address to check, each with the places that use it."""
-
-    external: dict = field(default_factory=lambda: defaultdict(list))
-    internal: dict = field(default_factory=lambda: defaultdict(list))  # page id -> usages
-
-    def add_url(self, url, usage):
-        url = (url or "").strip()
-        if urlsplit(url).scheme in ("http", "https"):
-            self.external[url].append(usage)
-
-    def add_rich_text(self, html, usage):
-        for href in HREF.findall(html or ""):
-            self.add_url(href, usage)
-        for page_id in PAGE_LINK.findall(html or ""):
-            self.internal[int(page_id)].append(usage)
 
 
 @dataclass
@@ -83,13 +55,7 @@ def collect():
         )
     for page in Page.objects.all().specific().iterator():
         usage = Usage(f"Page “{page.title}”", reverse("wagtailadmin_pages:edit", args=[page.pk]))
-        for model_field in page._meta.get_fields():
-            if isinstance(model_field, RichTextField):
-                found.add_rich_text(getattr(page, model_field.name), usage)
-            elif isinstance(model_field, StreamField):
-                stream = getattr(page, model_field.name)
-                walk_stream(stream.stream_block, stream, found, usage)
-                walk_raw_page_ids(stream.raw_data, found, usage)
+        scan_page(page, found, usage)
     for highlight in ImpactHighlight.objects.select_related("page"):
         found.add_url(
             highlight.source_url,
@@ -109,45 +75,6 @@ def collect():
         walk_stream(stream.stream_block, stream, found, usage)
         walk_raw_page_ids(stream.raw_data, found, usage)
     return found
-
-
-def walk_stream(block, value, found, usage):
-    """Every external address in a block value, however deeply nested."""
-    if value is None:
-        return
-    if isinstance(block, EmbedBlock):
-        return  # fetched and cached by Wagtail's embed finders, not linked to
-    if isinstance(block, blocks.RichTextBlock):
-        found.add_rich_text(value.source, usage)
-    elif isinstance(block, blocks.URLBlock):
-        found.add_url(value, usage)
-    elif isinstance(block, blocks.StructBlock):
-        for name, child in block.child_blocks.items():
-            walk_stream(child, value.get(name), found, usage)
-    elif isinstance(block, blocks.ListBlock):
-        for item in value:
-            walk_stream(block.child_block, item, found, usage)
-    elif isinstance(block, blocks.StreamBlock):
-        for child in value:
-            walk_stream(child.block, child.value, found, usage)
-
-
-def raw_ids(raw, key):
-    """Ids stored under `key` anywhere in a block's stored data. A chosen page or snippet that
-    was deleted is gone from the block's value, but its id is still here."""
-    if isinstance(raw, dict):
-        if isinstance(raw.get(key), int):
-            yield raw[key]
-        for value in raw.values():
-            yield from raw_ids(value, key)
-    elif isinstance(raw, Sequence) and not isinstance(raw, str):
-        for value in raw:
-            yield from raw_ids(value, key)
-
-
-def walk_raw_page_ids(raw, found, usage):
-    for page_id in raw_ids(raw, "page"):
-        found.internal[page_id].append(usage)
 
 
 def check_internal(page_ids):

@@ -14,8 +14,8 @@ How it stays correct:
   random parameters cannot fill it.
 - Every entry is tagged with the cache's *generation*, read when the request arrives. Publishing,
   unpublishing, moving or deleting a page, or saving a snippet or setting that pages show, sets a
-  new generation once the transaction commits: every process then misses, on its next request,
-  everything rendered before. One key read, no scan, no flush.
+  new generation once the transaction commits (invalidation.py): every process then misses, on
+  its next request, everything rendered before. One key read, no scan, no flush.
 """
 
 import logging
@@ -148,58 +148,3 @@ class PageCacheMiddleware:
         except Exception:
             logger.warning("The page cache is unreachable", exc_info=True)
             return None, None
-
-
-# What invalidates: anything a public page shows.
-
-
-def _invalidate_on_commit(**kwargs):
-    from django.db import transaction
-
-    transaction.on_commit(invalidate)
-
-
-def invalidate():
-    new_generation()
-    if getattr(settings, "WAGTAILFRONTENDCACHE", None):
-        from .tasks import purge_cdn
-
-        purge_cdn.enqueue()
-
-
-def _page_deleted(sender, instance, **kwargs):
-    from wagtail.models import Page
-
-    if isinstance(instance, Page):
-        _invalidate_on_commit()
-
-
-def connect_signals():
-    from django.db.models.signals import post_delete, post_save
-    from wagtail.documents import get_document_model
-    from wagtail.images import get_image_model
-    from wagtail.models import PageViewRestriction, Site
-    from wagtail.signals import page_published, page_unpublished, post_page_move
-
-    from .models import Contact, ContactPurpose, Link, LinkCategory, OrganisationSettings
-
-    uid = "pages.page_cache"
-    page_published.connect(_invalidate_on_commit, dispatch_uid=f"{uid}.published")
-    page_unpublished.connect(_invalidate_on_commit, dispatch_uid=f"{uid}.unpublished")
-    post_page_move.connect(_invalidate_on_commit, dispatch_uid=f"{uid}.moved")
-    post_delete.connect(_page_deleted, dispatch_uid=f"{uid}.page_deleted")
-    shown_on_pages = [
-        Contact,
-        ContactPurpose,
-        Link,
-        LinkCategory,
-        OrganisationSettings,
-        PageViewRestriction,  # a page made private must leave the cache at once
-        Site,
-        get_image_model(),
-        get_document_model(),
-    ]
-    for model in shown_on_pages:
-        name = model._meta.label_lower
-        post_save.connect(_invalidate_on_commit, sender=model, dispatch_uid=f"{uid}.{name}.save")
-        post_delete.connect(_invalidate_on_commit, sender=model, dispatch_uid=f"{uid}.{name}.del")

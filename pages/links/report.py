@@ -11,7 +11,9 @@ from wagtail.admin.views.reports import ReportView
 from wagtail.models import Page, ReferenceIndex
 from wagtail.permission_policies import ModelPermissionPolicy
 
-from .models import CheckedURL, Link, OrganisationSettings, URLUsage
+from pages.models.site_settings import OrganisationSettings
+
+from .models import CheckedURL, Link, URLUsage
 
 PROBLEMS = [CheckedURL.Status.BROKEN, CheckedURL.Status.UNREACHABLE, CheckedURL.Status.REDIRECTED]
 

@@ -82,14 +82,6 @@ class Contact(models.Model):
     def __str__(self):
         return f"{self.name} ({self.role})" if self.role else self.name
 
-    @classmethod
-    def for_purpose(cls, purpose):
-        """The contact messages about this purpose go to: its first contact, else the primary."""
-        from .site_settings import OrganisationSettings
-
-        contact = cls.objects.filter(purpose=purpose).first() if purpose else None
-        return contact or OrganisationSettings.load().primary_contact
-
 
 class ContactMessage(models.Model):
     """A message from the public. Stored before anything else happens to it, so it is never lost."""

@@ -1,4 +1,4 @@
-"""Background work: emailing staff about contact messages, checking links, purging the CDN."""
+"""Emailing staff about a message from the public, in the background, with retries."""
 
 import logging
 
@@ -7,7 +7,9 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django_tasks import task
 
-from .models import ContactMessage, OrganisationSettings
+from pages.models.site_settings import OrganisationSettings
+
+from .models import ContactMessage
 
 logger = logging.getLogger(__name__)
 
@@ -57,26 +59,3 @@ def deliver(message):
         return False
     message.record_sent()
     return True
-
-
-@task()
-def check_links_task():
-    """The link check, for the worker; scheduled by `check_links --enqueue` (docs/links.md)."""
-    from . import linkcheck
-
-    summary = linkcheck.run(linkcheck.default_options())
-    logger.info("%s", summary)
-    return str(summary)
-
-
-@task()
-def purge_cdn():
-    """Ask the CDN to drop every public page: navigation and footer appear on all of them.
-    Runs only where a CDN purge is configured (docs/deployment.md)."""
-    from wagtail.contrib.frontend_cache.utils import PurgeBatch
-    from wagtail.models import Page
-
-    batch = PurgeBatch()
-    batch.add_pages(Page.objects.live().public().specific().defer_streamfields())
-    batch.purge()
-    return len(batch.urls)

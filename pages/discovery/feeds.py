@@ -4,9 +4,11 @@ from django.contrib.syndication.views import Feed
 from django.db.models import F
 from django.utils.feedgenerator import Atom1Feed
 
+from pages.models.base import public_pages
+from pages.models.initiatives import InitiativePage
+from pages.models.site_settings import OrganisationSettings
+
 from .metadata import description_for
-from .models import InitiativePage, OrganisationSettings
-from .models.base import public_pages
 
 ITEMS = 20
 

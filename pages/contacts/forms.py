@@ -1,23 +1,15 @@
-"""The contact form: what the public fills in, how bots are told apart, and how a message is
-received. The order of `receive_message` is the promise: count the post, drop bots, validate,
-store, and only then try to email anyone."""
+"""The contact form: what the public fills in, and how bots are told apart from people. How a
+post is received is `pages/contacts/views.py`."""
 
-import logging
 import time
 import uuid
 
 from django import forms
-from django.conf import settings
 from django.core import signing
-from django.db import IntegrityError, transaction
-from django.http import HttpResponseRedirect
-from django.shortcuts import render
-from django_ratelimit.core import is_ratelimited
 
-from .models import Contact, ContactMessage, ContactPurpose
+from .models import ContactPurpose
 
-logger = logging.getLogger(__name__)
-
+# Kept from the form's first home, so that forms shown before a release still validate after it.
 TOKEN_SALT = "pages.contact_form"
 # A person cannot read, write and send a message this fast; most bots do.
 MIN_FILL_SECONDS = 3
@@ -107,57 +99,3 @@ class ContactForm(forms.Form):
         except (KeyError, ValueError, TypeError) as error:
             raise forms.ValidationError("Please send the form again.") from error
         return cleaned
-
-
-def receive_message(page, request):
-    """Handle a post to the contact page. Returns the response to send."""
-    if is_ratelimited(
-        request,
-        group="contact-form",
-        key="ip",
-        rate=settings.CONTACT_FORM_RATE,
-        method="POST",
-        increment=True,
-    ):
-        return render(request, "429.html", {"page": page}, status=429)
-
-    form = ContactForm(request.POST)
-    thanks = HttpResponseRedirect(page.url + page.reverse_subpage("thanks"), status=303)
-    if form.is_bot():
-        logger.info("Contact form: dropped a post that looked automated.")
-        return thanks
-    if not form.is_valid():
-        return page.render(request, context_overrides={"form": form})
-
-    data = form.cleaned_data
-    purpose = data["purpose"]
-    contact = Contact.for_purpose(purpose)
-    try:
-        with transaction.atomic():
-            message = ContactMessage.objects.create(
-                submission_id=data["submission_id"],
-                name=data["name"],
-                email=data["email"],
-                purpose=purpose,
-                purpose_name=purpose.name if purpose else "",
-                message=data["message"],
-                routed_to=contact,
-                routed_to_email=contact.email if contact else "",
-            )
-    except IntegrityError:
-        # The same form sent twice (a double click, a resent request): stored once already.
-        return thanks
-
-    transaction.on_commit(lambda: enqueue_notification(message.pk))
-    return thanks
-
-
-def enqueue_notification(message_id):
-    """Hand the email to the task backend. If even that fails, the message is stored and
-    `send_pending_contact_messages` will try again."""
-    from .tasks import send_contact_message_email
-
-    try:
-        send_contact_message_email.enqueue(message_id)
-    except Exception:
-        logger.exception("Contact form: could not queue the email for message %s.", message_id)

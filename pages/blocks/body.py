@@ -1,85 +1,12 @@
 """The one body block set every page type shares. Each block renders through its own template in
 templates/components/, so a block looks the same wherever an editor puts it."""
 
-from django.forms.utils import ErrorList
 from wagtail import blocks
 from wagtail.contrib.table_block.blocks import TableBlock
 from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageBlock
-from wagtail.snippets.blocks import SnippetChooserBlock
 
-from pages.validators import web_url_validator
-
-
-class LinkStructValue(blocks.StructValue):
-    """A link that knows where it goes, or that it goes nowhere any more."""
-
-    # Not `url`: templates look up dict keys before attributes, and `url` is a child block.
-    @property
-    def href(self):
-        page, link = self.get("page"), self.get("link")
-        if page is not None:
-            # A deleted page comes back as None; an unpublished one is not linked to.
-            return page.url if page.live else None
-        if link is not None:
-            return link.url or None
-        return self.get("url") or None
-
-    @property
-    def text(self):
-        page, link = self.get("page"), self.get("link")
-        if self.get("title"):
-            return self["title"]
-        if page is not None:
-            return page.title
-        if link is not None:
-            return link.title
-        return self.get("url")
-
-
-class LinkBlock(blocks.StructBlock):
-    page = blocks.PageChooserBlock(
-        required=False,
-        help_text="A page on this site. Choose one of: a page, a link, or a web address.",
-    )
-    link = SnippetChooserBlock(
-        "pages.Link",
-        required=False,
-        help_text="A link from the link library (Snippets → Links), checked for you.",
-    )
-    url = blocks.URLBlock(
-        required=False,
-        label="Web address",
-        validators=[web_url_validator],
-        help_text="A one-off page on another site, starting with https://.",
-    )
-    title = blocks.CharBlock(
-        required=False,
-        max_length=120,
-        help_text="The words people click. Required for a web address; for a page or a link, "
-        "leave it empty to use its title. Make it make sense on its own (not 'click here').",
-    )
-
-    def clean(self, value):
-        value = super().clean(value)
-        chosen = [name for name in ("page", "link", "url") if value.get(name)]
-        errors = {}
-        if len(chosen) > 1:
-            errors[chosen[1]] = ErrorList(["Choose one of: a page, a link or a web address."])
-        elif not chosen:
-            errors["page"] = ErrorList(["Choose a page, a link or a web address."])
-        url = value.get("url")
-        if url and not value.get("title"):
-            errors["title"] = ErrorList(["Give the link the words people will click."])
-        if errors:
-            raise blocks.StructBlockValidationError(block_errors=errors)
-        return value
-
-    class Meta:
-        icon = "link"
-        value_class = LinkStructValue
-        template = "components/link.html"
-        form_classname = "link-block"
+from .links import LinkBlock
 
 
 class HeadingBlock(blocks.StructBlock):
@@ -237,7 +164,3 @@ class BodyBlock(blocks.StreamBlock):
 def call_to_action_stream():
     """The optional single call to action a page ends with, reusing the body's block."""
     return [("call_to_action", CallToActionBlock())]
-
-
-def related_links_stream():
-    return [("link", LinkBlock())]

@@ -1,0 +1,133 @@
+"""How a message from the public is received, and the public contacts as vCards.
+
+The order of `receive_message` is the promise: count the post, drop bots, validate, store, and
+only then try to email anyone."""
+
+import logging
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.utils.text import slugify
+from django.views.decorators.http import require_safe
+from django_ratelimit.core import is_ratelimited
+
+from pages.models.contact_page import ContactPage
+from pages.models.site_settings import OrganisationSettings
+
+from .forms import ContactForm
+from .models import Contact, ContactMessage
+from .tasks import send_contact_message_email
+
+logger = logging.getLogger(__name__)
+
+
+def recipient_for(purpose):
+    """The contact messages about this purpose go to: its first contact, else the primary."""
+    contact = Contact.objects.filter(purpose=purpose).first() if purpose else None
+    return contact or OrganisationSettings.load().primary_contact
+
+
+def answer_contact_form(serve):
+    """Wagtail's `on_serve_page` hook: a post to the contact page's form is received here, after
+    Wagtail has checked the page's view restrictions. Everything else is served as usual."""
+
+    def serve_page(page, request, args, kwargs):
+        route = getattr(request, "routable_resolver_match", None)
+        if (
+            request.method == "POST"
+            and isinstance(page, ContactPage)
+            and getattr(route, "url_name", None) == ContactPage.FORM_ROUTE
+        ):
+            return receive_message(page, request)
+        return serve(page, request, args, kwargs)
+
+    return serve_page
+
+
+def receive_message(page, request):
+    """Handle a post to the contact page. Returns the response to send."""
+    if is_ratelimited(
+        request,
+        group="contact-form",
+        key="ip",
+        rate=settings.CONTACT_FORM_RATE,
+        method="POST",
+        increment=True,
+    ):
+        return render(request, "429.html", {"page": page}, status=429)
+
+    form = ContactForm(request.POST)
+    thanks = HttpResponseRedirect(page.url + page.reverse_subpage("thanks"), status=303)
+    if form.is_bot():
+        logger.info("Contact form: dropped a post that looked automated.")
+        return thanks
+    if not form.is_valid():
+        return page.render(request, context_overrides={"form": form})
+
+    data = form.cleaned_data
+    purpose = data["purpose"]
+    contact = recipient_for(purpose)
+    try:
+        with transaction.atomic():
+            message = ContactMessage.objects.create(
+                submission_id=data["submission_id"],
+                name=data["name"],
+                email=data["email"],
+                purpose=purpose,
+                purpose_name=purpose.name if purpose else "",
+                message=data["message"],
+                routed_to=contact,
+                routed_to_email=contact.email if contact else "",
+            )
+    except IntegrityError:
+        # The same form sent twice (a double click, a resent request): stored once already.
+        return thanks
+
+    transaction.on_commit(lambda: enqueue_notification(message.pk))
+    return thanks
+
+
+def enqueue_notification(message_id):
+    """Hand the email to the task backend. If even that fails, the message is stored and
+    `send_pending_contact_messages` will try again."""
+    try:
+        send_contact_message_email.enqueue(message_id)
+    except Exception:
+        logger.exception("Contact form: could not queue the email for message %s.", message_id)
+
+
+def _vcard_text(value):
+    """Escape a value for a vCard 4.0 property (RFC 6350, 3.4)."""
+    text = " ".join(str(value).split())  # no line breaks: they would start a new property
+    for char in ("\\", ",", ";"):
+        text = text.replace(char, "\\" + char)
+    return text
+
+
+@require_safe
+def contact_vcard(request, pk):
+    """A public contact as a vCard, for address books."""
+    contact = get_object_or_404(Contact, pk=pk, is_public=True)
+    org = OrganisationSettings.load(request_or_site=request)
+    lines = [
+        "BEGIN:VCARD",
+        "VERSION:4.0",
+        f"FN:{_vcard_text(contact.name)}",
+        f"ORG:{_vcard_text(org.organisation_name)}",
+        f"EMAIL;TYPE=work:{_vcard_text(contact.email)}",
+    ]
+    if contact.role:
+        lines.append(f"TITLE:{_vcard_text(contact.role)}")
+    if contact.phone:
+        lines.append(
+            f"TEL;TYPE=work,voice;VALUE=uri:tel:{_vcard_text(contact.phone.replace(' ', ''))}"
+        )
+    if org.website_url:
+        lines.append(f"URL:{_vcard_text(org.website_url)}")
+    lines.append("END:VCARD")
+    response = HttpResponse("\r\n".join(lines) + "\r\n", content_type="text/vcard; charset=utf-8")
+    filename = slugify(contact.name) or "contact"
+    response["Content-Disposition"] = f'attachment; filename="{filename}.vcf"'
+    return response

@@ -1,0 +1,17 @@
+"""The link check, for the background worker."""
+
+import logging
+
+from django_tasks import task
+
+from . import checker
+
+logger = logging.getLogger(__name__)
+
+
+@task()
+def check_links_task():
+    """Scheduled by `check_links --enqueue` (docs/links.md)."""
+    summary = checker.run(checker.default_options())
+    logger.info("%s", summary)
+    return str(summary)

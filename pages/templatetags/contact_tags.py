@@ -1,0 +1,19 @@
+"""The contact form, wherever a template shows it."""
+
+from django import template
+from django.conf import settings as django_settings
+
+from pages.contacts.forms import ContactForm
+
+register = template.Library()
+
+
+@register.inclusion_tag("components/contact_form.html", takes_context=True)
+def contact_form(context):
+    """A blank form, or the one just posted with its errors (`form` in the context)."""
+    return {
+        "form": context.get("form") or ContactForm(),
+        "page": context.get("page"),
+        "settings": context.get("settings"),
+        "retention_days": django_settings.CONTACT_MESSAGE_RETENTION_DAYS,
+    }
