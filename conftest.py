@@ -5,23 +5,28 @@ the tests in pages/ reach the home page only through these fixtures."""
 
 import os
 import shutil
+from contextlib import ExitStack
 from datetime import timedelta
 from io import BytesIO
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from django.conf import settings
+from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.management import call_command
+from django.test import override_settings
 from django.utils import timezone
 from PIL import Image as PILImage
 from wagtail.images.models import Image
-from wagtail.models import Locale, Page, Site
+from wagtail.models import Collection, Locale, Page, Site
+from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from home.models import FeaturedInitiative, HomePage
 from pages.contacts.models import Contact, ContactPurpose
-from pages.editorial.roles import CONTACT_MANAGERS, EDITORS, MODERATORS, sync_roles
+from pages.editorial.roles import CONTACT_MANAGERS, EDITORS, MODERATORS, ROLES, sync_roles
 from pages.models import (
     ContactPage,
     ImpactHighlight,
@@ -44,6 +49,58 @@ CHROMIUM_ARGS = [
 ]
 
 
+# Test files whose tests share something costly a fixture starts once per process (servers).
+SHARED_BY_THE_FILE = {"pages/tests/test_page_cache_processes.py"}
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """pytest-xdist's default scheduling (test by test, each process in collection order, which
+    keeps the transactional tests, pytest-django's last, after the others), except that the
+    tests of a file in SHARED_BY_THE_FILE all go to one process. (xdist's own `loadgroup` does
+    this by renaming tests, which pytest 9.2 no longer allows.)"""
+    if config.getvalue("dist") != "load":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class TestByTest(LoadScopeScheduling):
+        def _split_scope(self, nodeid):
+            path = nodeid.split("::", 1)[0]
+            return path if path in SHARED_BY_THE_FILE else nodeid
+
+    return TestByTest(config, log)
+
+
+def clean_env(**variables):
+    """A process environment with exactly these variables and a PATH, plus coverage.py's own,
+    so that a process a test starts is measured like the rest of the suite."""
+    measured = {k: v for k, v in os.environ.items() if k.startswith("COVERAGE_")}
+    return {"PATH": "/usr/bin:/bin", **measured, **variables}
+
+
+_PAUSED_COVERAGE = []
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """Building a test database runs some 170 migrations, Wagtail's and Django's, which coverage
+    leaves out of its figures and which run twice as slowly measured: coverage pauses until the
+    database is built (django_db_setup below)."""
+    try:
+        from coverage import Coverage
+    except ImportError:  # pragma: no cover
+        return
+    measuring = Coverage.current()
+    if measuring is not None:
+        measuring.stop()
+        _PAUSED_COVERAGE.append(measuring)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    while _PAUSED_COVERAGE:
+        _PAUSED_COVERAGE.pop().start()
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Wagtail caches site root paths; a row id from a rolled-back test must not leak."""
@@ -63,7 +120,14 @@ def paragraph(html):
     return {"type": "paragraph", "value": html}
 
 
+def root_collection():
+    """Wagtail's root collection, where images and documents go; recreated, like the root page,
+    after a transactional test's flush has emptied every table."""
+    return Collection.get_first_root_node() or Collection.add_root(name="Root")
+
+
 def make_image(title="Workshop", size=(1600, 900)):
+    root_collection()
     buffer = BytesIO()
     PILImage.new("RGB", size, (11, 79, 108)).save(buffer, "PNG")
     return Image.objects.create(title=title, file=ContentFile(buffer.getvalue(), "image.png"))
@@ -97,22 +161,32 @@ def build_home(**fields):
     return home
 
 
-def build_initiatives(index, count, start=1):
-    """Initiatives published a minute apart, in order: the last is the latest."""
+def build_initiatives(index, count, start=1, indexed=True):
+    """Initiatives published a minute apart, in order: the last is the latest. With
+    indexed=False (a large site for counting queries) Wagtail's search and reference indexes
+    are not kept up to date while they are made, which makes building a thousand much faster."""
     first = timezone.now() - timedelta(days=1)
-    return [
-        add_page(
-            index,
-            InitiativePage,
-            title=f"Initiative {n}",
-            slug=f"initiative-{n}",
-            summary=f"Summary of initiative {n}.",
-            status="active",
-            body=[paragraph(f"<p>Body of initiative {n}.</p>")],
-            first_published_at=first + timedelta(minutes=n),
-        )
-        for n in range(start, start + count)
-    ]
+    with ExitStack() as unindexed:
+        if not indexed:
+            search = {
+                name: {**conf, "AUTO_UPDATE": False}
+                for name, conf in settings.WAGTAILSEARCH_BACKENDS.items()
+            }
+            unindexed.enter_context(override_settings(WAGTAILSEARCH_BACKENDS=search))
+            unindexed.enter_context(disable_reference_index_auto_update())
+        return [
+            add_page(
+                index,
+                InitiativePage,
+                title=f"Initiative {n}",
+                slug=f"initiative-{n}",
+                summary=f"Summary of initiative {n}.",
+                status="active",
+                body=[paragraph(f"<p>Body of initiative {n}.</p>")],
+                first_published_at=first + timedelta(minutes=n),
+            )
+            for n in range(start, start + count)
+        ]
 
 
 def build_site(initiatives=3):
@@ -240,8 +314,13 @@ ROLE_GROUPS = {"editor": EDITORS, "moderator": MODERATORS, "contact manager": CO
 @pytest.fixture
 def roles(db):
     """The three groups and the moderation workflow, as the migration makes them; recreated
-    after a transactional test's flush."""
+    after a transactional test's flush has emptied every table (test_roles.py runs
+    `sync_roles` itself)."""
+    groups = {group.name: group for group in Group.objects.filter(name__in=ROLES)}
+    if len(groups) == len(ROLES):
+        return groups
     tree_root()
+    root_collection()
     return sync_roles()
 
 

@@ -15,17 +15,17 @@ from pages.contacts.admin import (
     can_read_messages,
 )
 from pages.contacts.models import ContactMessage
-from pages.contacts.views import answer_contact_form
+from pages.contacts.views import receive_message
 from pages.editorial.moderation import refuse_publish_on_create, refuse_publish_on_edit
 from pages.links.admin import LinkHealthMenuItem, LinksGroup, report_urls
 from pages.links.report import BrokenLinksPanel, can_manage_links
+from pages.models.contact_page import ContactPage
 
 register_permission_policy(ContactMessage, ReceivedOnlyPolicy(ContactMessage))
 register_snippet(ContactsGroup)
 register_snippet(LinksGroup)
 
 hooks.register("register_admin_urls", report_urls)
-hooks.register("on_serve_page", answer_contact_form)
 hooks.register("before_edit_page", refuse_publish_on_edit)
 hooks.register("before_create_page", refuse_publish_on_create)
 
@@ -41,3 +41,23 @@ def add_dashboard_panels(request, panels):
         panels.append(BrokenLinksPanel())
     if can_read_messages(request.user):
         panels.append(NewMessagesPanel())
+
+
+# Order 1: Wagtail's own `on_serve_page` hooks (order 0) wrap this one, so a page's view
+# restrictions are checked before a post to it is read.
+@hooks.register("on_serve_page", order=1)
+def answer_contact_form(serve):
+    """A post to the contact page's form is a message: received by the contact concern, after
+    Wagtail has checked the page's view restrictions. Everything else is served as usual."""
+
+    def serve_page(page, request, args, kwargs):
+        route = getattr(request, "routable_resolver_match", None)
+        if (
+            request.method == "POST"
+            and isinstance(page, ContactPage)
+            and getattr(route, "url_name", None) == ContactPage.FORM_ROUTE
+        ):
+            return receive_message(page, request)
+        return serve(page, request, args, kwargs)
+
+    return serve_page

@@ -3,6 +3,7 @@ PostgreSQL and Redis)."""
 
 import os
 import tempfile
+from urllib.parse import urlsplit, urlunsplit
 
 from .base import *  # noqa: F403
 
@@ -20,3 +21,11 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 # Static files straight from static/ and the apps; only production collects them.
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
+
+# pytest-xdist runs the suite in several processes. Each gets a Redis database of its own, so
+# that one process emptying the cache between tests never empties another's mid-test.
+_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+if REDIS_URL and _worker.startswith("gw"):  # noqa: F405
+    _parts = urlsplit(REDIS_URL)  # noqa: F405
+    _db = (int(_parts.path.strip("/") or 0) - int(_worker[2:])) % 16
+    CACHES["default"]["LOCATION"] = urlunsplit(_parts._replace(path=f"/{_db}"))  # noqa: F405

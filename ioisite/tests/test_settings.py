@@ -6,6 +6,8 @@ import sys
 import pytest
 from django.conf import settings
 
+from conftest import clean_env
+
 GOOD_KEY = "k" * 50
 
 
@@ -14,7 +16,7 @@ def django_check(settings_module, **env):
     return subprocess.run(
         [sys.executable, "manage.py", "check"],
         cwd=settings.BASE_DIR,
-        env={"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": settings_module, **env},
+        env=clean_env(DJANGO_SETTINGS_MODULE=settings_module, **env),
         capture_output=True,
         text=True,
         timeout=120,
@@ -59,16 +61,15 @@ def test_production_reads_its_switches_from_the_environment(monkeypatch, tmp_pat
     result = subprocess.run(
         [sys.executable, "manage.py", "shell", "-c", script],
         cwd=settings.BASE_DIR,
-        env={
-            "PATH": "/usr/bin:/bin",
-            "DJANGO_SETTINGS_MODULE": "ioisite.settings.production",
-            "DJANGO_SECRET_KEY": GOOD_KEY,
-            "DJANGO_ALLOWED_HOSTS": "a.org, b.org",
-            "DJANGO_SECURE_SSL_REDIRECT": "0",
-            "DATABASE_URL": "postgres://u@127.0.0.1:5432/ioi",
-            "REDIS_URL": "redis://127.0.0.1:6379/3",
-            "DJANGO_MEDIA_ROOT": str(tmp_path),
-        },
+        env=clean_env(
+            DJANGO_SETTINGS_MODULE="ioisite.settings.production",
+            DJANGO_SECRET_KEY=GOOD_KEY,
+            DJANGO_ALLOWED_HOSTS="a.org, b.org",
+            DJANGO_SECURE_SSL_REDIRECT="0",
+            DATABASE_URL="postgres://u@127.0.0.1:5432/ioi",
+            REDIS_URL="redis://127.0.0.1:6379/3",
+            DJANGO_MEDIA_ROOT=str(tmp_path),
+        ),
         capture_output=True,
         text=True,
         timeout=120,
@@ -94,7 +95,7 @@ def run_python(*args):
     return subprocess.run(
         [sys.executable, *args],
         cwd=settings.BASE_DIR,
-        env={"PATH": "/usr/bin:/bin"},
+        env=clean_env(),
         capture_output=True,
         text=True,
         timeout=120,
@@ -121,3 +122,29 @@ def test_models_and_migrations_agree():
     from django.core.management import call_command
 
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+def gunicorn_config(monkeypatch, **env):
+    """ioisite/gunicorn.py as gunicorn reads it, under this environment."""
+    import runpy
+
+    for name in ["GUNICORN_BIND", "PORT", "GUNICORN_WORKERS", "GUNICORN_ACCESS_LOG"]:
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    return runpy.run_path(str(settings.BASE_DIR / "ioisite" / "gunicorn.py"))
+
+
+def test_gunicorn_takes_its_address_and_workers_from_the_environment(monkeypatch):
+    import multiprocessing
+
+    default = gunicorn_config(monkeypatch)
+    assert default["bind"] == "0.0.0.0:8000"
+    assert default["workers"] == multiprocessing.cpu_count() * 2 + 1
+    assert default["accesslog"] == "-" and default["preload_app"] is True
+    assert default["max_requests"] == 20_000 and default["max_requests_jitter"] == 2_000
+
+    platform = gunicorn_config(monkeypatch, PORT="5000", GUNICORN_WORKERS="3")
+    assert (platform["bind"], platform["workers"]) == ("0.0.0.0:5000", 3)
+    quiet = gunicorn_config(monkeypatch, GUNICORN_BIND="127.0.0.1:9000", GUNICORN_ACCESS_LOG="")
+    assert (quiet["bind"], quiet["accesslog"]) == ("127.0.0.1:9000", None)

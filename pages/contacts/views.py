@@ -13,7 +13,6 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_safe
 from django_ratelimit.core import is_ratelimited
 
-from pages.models.contact_page import ContactPage
 from pages.models.site_settings import OrganisationSettings
 
 from .forms import ContactForm
@@ -27,23 +26,6 @@ def recipient_for(purpose):
     """The contact messages about this purpose go to: its first contact, else the primary."""
     contact = Contact.objects.filter(purpose=purpose).first() if purpose else None
     return contact or OrganisationSettings.load().primary_contact
-
-
-def answer_contact_form(serve):
-    """Wagtail's `on_serve_page` hook: a post to the contact page's form is received here, after
-    Wagtail has checked the page's view restrictions. Everything else is served as usual."""
-
-    def serve_page(page, request, args, kwargs):
-        route = getattr(request, "routable_resolver_match", None)
-        if (
-            request.method == "POST"
-            and isinstance(page, ContactPage)
-            and getattr(route, "url_name", None) == ContactPage.FORM_ROUTE
-        ):
-            return receive_message(page, request)
-        return serve(page, request, args, kwargs)
-
-    return serve_page
 
 
 def receive_message(page, request):

@@ -1,0 +1,1 @@
+"""Who may do what in the admin (roles as data), and publishing kept for moderators."""

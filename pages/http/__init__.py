@@ -1,0 +1,1 @@
+"""What every response carries: health checks and security headers."""

@@ -53,8 +53,8 @@ class ContactPage(OneQueryViewRestrictions, RoutablePageMixin, Page):
     template = "pages/contact_page.html"
 
     # The route whose posts are messages. They are received by the contact concern
-    # (pages/contacts/views.py: answer_contact_form, an `on_serve_page` hook), so that a page
-    # type imports no form, view or task.
+    # (pages/contacts/views.py: receive_message, through the `on_serve_page` hook in
+    # pages/wagtail_hooks.py), so that a page type imports no form, view or task.
     FORM_ROUTE = "contact"
 
     @path("", name=FORM_ROUTE)

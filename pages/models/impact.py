@@ -6,6 +6,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from pages.blocks import BodyBlock
+from pages.fields import WebURLField
 from pages.links.panels import LinkProblemsPanel
 
 from .base import HOME_PAGE, INTRODUCTION_FEATURES, OneQueryViewRestrictions
@@ -22,7 +23,7 @@ class ImpactHighlight(Orderable):
     description = models.TextField(
         max_length=300, blank=True, help_text="Optional. A sentence or two of context."
     )
-    source_url = models.URLField(
+    source_url = WebURLField(
         "source link",
         blank=True,
         help_text="Optional. Where a reader can check the figure, starting with https://.",

@@ -5,6 +5,7 @@ from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.fields import StreamField
 
 from pages.blocks import LinkBlock
+from pages.fields import WebURLField, web_url_validator
 
 SOCIAL_SERVICES = [
     ("linkedin", "LinkedIn"),
@@ -26,7 +27,10 @@ class SocialProfileBlock(blocks.StructBlock):
     service = blocks.ChoiceBlock(
         choices=SOCIAL_SERVICES, help_text="The network this profile is on."
     )
-    url = blocks.URLBlock(help_text="The profile's full address, starting with https://.")
+    url = blocks.URLBlock(
+        validators=[web_url_validator],
+        help_text="The profile's full address, starting with https://.",
+    )
     label = blocks.CharBlock(
         required=False,
         max_length=60,
@@ -63,7 +67,7 @@ class OrganisationSettings(BaseGenericSetting):
         related_name="+",
         help_text="Shown in the footer, and receives messages no other contact is chosen for.",
     )
-    website_url = models.URLField(
+    website_url = WebURLField(
         "website",
         blank=True,
         help_text="The organisation's main web address, shown on the contact page.",
@@ -73,7 +77,7 @@ class OrganisationSettings(BaseGenericSetting):
         max_length=500,
         help_text="Optional. A postal address for letters, one line per row.",
     )
-    newsletter_url = models.URLField(
+    newsletter_url = WebURLField(
         "newsletter sign-up",
         blank=True,
         help_text="Optional. Where people sign up for the newsletter; shown in the footer.",

@@ -43,7 +43,11 @@ class Handler(BaseHTTPRequestHandler):
             server.open_now += 1
             server.peak = max(server.peak, server.open_now)
             server.requests.append((self.command, self.path, self.headers.get("User-Agent")))
+        if server.shared is not None:
+            server.shared.enter()
         try:
+            if server.on_request:
+                server.on_request(self)  # while the client is still waiting for the answer
             if server.delay_seconds:
                 time.sleep(server.delay_seconds)  # a far-away server
             path = self.path.split("?")[0]
@@ -65,11 +69,11 @@ class Handler(BaseHTTPRequestHandler):
             self.end_headers()
             if with_body:
                 self.wfile.write(body)
-            if server.on_request:
-                server.on_request(self)
         finally:
             with server.lock:
                 server.open_now -= 1
+            if server.shared is not None:
+                server.shared.leave()
 
     def do_GET(self):
         self.answer(with_body=True)
@@ -78,10 +82,37 @@ class Handler(BaseHTTPRequestHandler):
         self.answer(with_body=False)
 
 
-class LinkServer:
-    """Start with `with LinkServer() as server:`; `server.url("/ok")` gives an address."""
+class InFlight:
+    """Requests being answered at once across several servers (several "hosts")."""
 
-    def __init__(self, host="127.0.0.1", slow_seconds=2.0, on_request=None, delay_seconds=0.0):
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.now = 0
+        self.peak = 0
+
+    def enter(self):
+        with self.lock:
+            self.now += 1
+            self.peak = max(self.peak, self.now)
+
+    def leave(self):
+        with self.lock:
+            self.now -= 1
+
+
+class LinkServer:
+    """Start with `with LinkServer() as server:`; `server.url("/ok")` gives an address. Each
+    server is a host of its own to the checker (its port differs); servers given the same
+    `shared` InFlight count their requests in flight together."""
+
+    def __init__(
+        self,
+        host="127.0.0.1",
+        slow_seconds=2.0,
+        on_request=None,
+        delay_seconds=0.0,
+        shared=None,
+    ):
         self.httpd = ThreadingHTTPServer((host, 0), Handler)
         self.httpd.daemon_threads = True
         self.httpd.lock = threading.Lock()
@@ -93,6 +124,7 @@ class LinkServer:
         self.httpd.slow_seconds = slow_seconds
         self.httpd.on_request = on_request
         self.httpd.delay_seconds = delay_seconds
+        self.httpd.shared = shared
         self.host = host
         self.port = self.httpd.server_address[1]
 

@@ -3,6 +3,7 @@
 import socket
 import time
 from io import StringIO
+from types import SimpleNamespace
 
 import pytest
 from django.core import mail
@@ -245,3 +246,45 @@ def test_too_many_fields_or_too_big_a_post_is_refused_not_a_server_error(send):
     huge = send(message="x" * 3_000_000)
     assert many.status_code == 400 and huge.status_code == 400
     assert ContactMessage.objects.count() == 0
+
+
+def test_a_contact_page_kept_private_takes_no_message_from_outside(send, site_tree):
+    """Posts are received after Wagtail's view restrictions are checked, never before."""
+    from wagtail.models import PageViewRestriction
+
+    PageViewRestriction.objects.create(
+        page=site_tree.contact, restriction_type=PageViewRestriction.LOGIN
+    )
+    response = send()
+    assert response.status_code == 302 and "/login" in response["Location"]
+    assert not ContactMessage.objects.exists() and not mail.outbox
+
+
+@pytest.mark.parametrize("method", ["put", "patch", "delete"])
+def test_other_methods_are_not_allowed_and_store_nothing(client, site_tree, contacts, method):
+    response = getattr(client, method)("/contact/", form_data())
+    assert response.status_code == 405
+    assert set(response["Allow"].split(", ")) == {"GET", "HEAD", "POST"}
+    assert not ContactMessage.objects.exists()
+
+
+def test_a_post_to_the_thank_you_page_is_not_taken_for_a_message(client, site_tree, contacts):
+    response = client.post("/contact/thanks/", form_data())
+    assert response.status_code == 200 and not ContactMessage.objects.exists()
+
+
+def test_when_the_task_queue_is_down_the_message_is_kept_for_the_retry_command(
+    send, monkeypatch, caplog
+):
+    from pages.contacts import views
+
+    def queue_down(message_id):
+        raise ConnectionError("the task database is unreachable")
+
+    monkeypatch.setattr(views, "send_contact_message_email", SimpleNamespace(enqueue=queue_down))
+    response = send()
+
+    assert response.status_code == 303 and response["Location"] == "/contact/thanks/"
+    message = ContactMessage.objects.get()
+    assert message.delivery == ContactMessage.Delivery.PENDING and not mail.outbox
+    assert "could not queue the email" in caplog.text

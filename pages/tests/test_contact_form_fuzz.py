@@ -1,4 +1,4 @@
-"""Thousands of random and hostile posts: no server error, and every valid post stored once."""
+"""A thousand random and hostile posts: no server error, and every valid post stored once."""
 
 import itertools
 import os
@@ -14,7 +14,10 @@ from pages.contacts.models import ContactMessage
 
 pytestmark = pytest.mark.django_db
 
-EXAMPLES = int(os.environ.get("IOI_FUZZ_EXAMPLES", "2000"))
+# 1,000 posts a run keep `make test` within two minutes; CI's two runs (SQLite, PostgreSQL) make
+# 2,000. For a deeper search: make test PYTEST_ARGS="pages/tests/test_contact_form_fuzz.py"
+# IOI_FUZZ_EXAMPLES=20000.
+EXAMPLES = int(os.environ.get("IOI_FUZZ_EXAMPLES", "1000"))
 ADDRESSES = (f"10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}" for n in itertools.count(1))
 
 any_text = st.text(max_size=300)  # any unicode, NUL bytes included
@@ -62,6 +65,9 @@ def browser_session(site_tree, contacts):
     return client, client.cookies["csrftoken"].value
 
 
+# Thousands of posts through lines the other contact-form tests already cover: not measured for
+# coverage, which would make it four times slower.
+@pytest.mark.no_cover
 @settings(
     max_examples=EXAMPLES,
     deadline=None,

@@ -5,6 +5,8 @@ import sys
 import pytest
 from django.conf import settings
 
+from conftest import clean_env
+
 
 @pytest.mark.django_db
 def test_healthz_answers_200_when_the_database_answers(client):
@@ -25,11 +27,10 @@ def test_healthz_answers_503_when_the_database_does_not():
     result = subprocess.run(
         [sys.executable, "-c", script],
         cwd=settings.BASE_DIR,
-        env={
-            "PATH": "/usr/bin:/bin",
-            "DJANGO_SETTINGS_MODULE": "ioisite.settings.test",
-            "DATABASE_URL": "postgres://nobody@127.0.0.1:9/nothing",
-        },
+        env=clean_env(
+            DJANGO_SETTINGS_MODULE="ioisite.settings.test",
+            DATABASE_URL="postgres://nobody@127.0.0.1:9/nothing",
+        ),
         capture_output=True,
         text=True,
         timeout=60,

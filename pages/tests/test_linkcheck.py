@@ -6,11 +6,12 @@ import socket
 
 import pytest
 from django.core.management import call_command
+from django.db import connections, transaction
 
 from pages.links import checker
 from pages.links.models import CheckedURL, Link, URLUsage
 from pages.models import ImpactHighlight
-from pages.tests.linkserver import LinkServer
+from pages.tests.linkserver import InFlight, LinkServer
 
 pytestmark = pytest.mark.django_db
 FAST = checker.CheckSettings(concurrency=10, per_host=4, timeout=0.5)
@@ -88,11 +89,29 @@ def test_head_falls_back_to_get_and_says_who_is_asking(server):
     assert all(agent.startswith("IOI-LinkChecker/") for _, _, agent in server.requests)
 
 
-def test_requests_in_flight_are_bounded_overall_and_per_host(server):
-    urls = [server.url(f"/page/{n}") for n in range(60)]
-    checker.check(urls, checker.CheckSettings(concurrency=10, per_host=3, timeout=5))
-    assert len(server.requests) == 60
-    assert 1 <= server.peak <= 3  # one host here, so the per-host limit binds
+def test_requests_to_one_host_are_bounded_by_the_per_host_limit():
+    # Each answer takes a while, so the checker would have many in flight if it could.
+    with LinkServer(delay_seconds=0.1) as slow:
+        urls = [slow.url(f"/page/{n}") for n in range(24)]
+        checker.check(urls, checker.CheckSettings(concurrency=10, per_host=3, timeout=5))
+    assert len(slow.requests) == 24
+    assert slow.peak == 3
+
+
+def test_requests_to_all_hosts_together_are_bounded_by_the_overall_limit():
+    in_flight = InFlight()
+    servers = [LinkServer(delay_seconds=0.1, shared=in_flight) for _ in range(4)]
+    for running in servers:
+        running.__enter__()
+    try:
+        urls = [running.url(f"/page/{n}") for running in servers for n in range(12)]
+        checker.check(urls, checker.CheckSettings(concurrency=5, per_host=3, timeout=5))
+    finally:
+        for running in servers:
+            running.__exit__(None, None, None)
+    assert sum(len(running.requests) for running in servers) == 48
+    assert in_flight.peak == 5
+    assert all(running.peak <= 3 for running in servers)
 
 
 def run_command(*args):
@@ -169,14 +188,25 @@ def test_every_kind_of_use_is_found_and_listed(server, offline_site, organisatio
 
 @pytest.mark.django_db(transaction=True)
 def test_no_transaction_is_open_while_waiting_on_the_network(offline_site):
-    from django.db import connection
-
+    # The check runs in this thread: read this thread's connection from the server's thread,
+    # at the moment each request arrives.
+    checking = connections["default"]
     seen = []
-    with LinkServer(on_request=lambda handler: seen.append(connection.in_atomic_block)) as slow:
+
+    def probe(handler):
+        seen.append(checking.in_atomic_block)
+
+    with LinkServer(on_request=probe) as slow:
         Link.objects.create(title="A", url=slow.url("/ok"))
         Link.objects.create(title="B", url=slow.url("/missing"))
         run_command()
     assert seen and not any(seen)
+
+    # The probe does see a transaction when one is open.
+    seen.clear()
+    with LinkServer(on_request=probe) as slow, transaction.atomic():
+        checker.check([slow.url("/ok")], FAST)
+    assert seen == [True]
 
 
 def test_the_check_also_runs_from_a_thread_with_an_event_loop(server):

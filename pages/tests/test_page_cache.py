@@ -8,7 +8,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from wagtail.models import PageViewRestriction
 
-from pages.links.models import Link
+from pages.caching.invalidation import shown_on_pages
+from pages.contacts.models import Contact, ContactPurpose
+from pages.links.models import Link, LinkCategory
 from pages.models import OrganisationSettings
 
 HIT = "hit"
@@ -110,6 +112,73 @@ def test_saving_settings_or_a_snippet_empties_the_cache(
     client.get("/")
     with django_capture_on_commit_callbacks(execute=True):
         Link.objects.create(title="New link", url="https://example.org/new")
+    assert state(client.get("/")) == "miss"
+
+
+def _make(model_name, site_tree):
+    """A fresh instance of each model that pages show, saved once."""
+    from django.core.files.base import ContentFile
+    from wagtail.documents import get_document_model
+    from wagtail.models import Site
+
+    from conftest import make_image, root_collection
+
+    makers = {
+        "pages.contact": lambda: Contact.objects.create(name="New desk", email="d@example.org"),
+        "pages.contactpurpose": lambda: ContactPurpose.objects.create(name="Grants"),
+        "pages.link": lambda: Link.objects.create(title="New", url="https://example.org/n"),
+        "pages.linkcategory": lambda: LinkCategory.objects.create(name="Data", slug="data"),
+        "pages.organisationsettings": lambda: OrganisationSettings.load(),
+        "wagtailcore.pageviewrestriction": lambda: PageViewRestriction.objects.create(
+            page=site_tree.about, restriction_type=PageViewRestriction.LOGIN
+        ),
+        "wagtailcore.site": lambda: Site.objects.create(
+            hostname="other.example", root_page=site_tree.home
+        ),
+        "wagtailimages.image": lambda: make_image("Fresh"),
+        "wagtaildocs.document": lambda: get_document_model().objects.create(
+            title="Report", file=ContentFile(b"report", "report.txt"), collection=root_collection()
+        ),
+    }
+    return makers[model_name]()
+
+
+SHOWN_ON_PAGES = [
+    "pages.contact",
+    "pages.contactpurpose",
+    "pages.link",
+    "pages.linkcategory",
+    "pages.organisationsettings",
+    "wagtailcore.pageviewrestriction",
+    "wagtailcore.site",
+    "wagtailimages.image",
+    "wagtaildocs.document",
+]
+
+
+def test_every_model_pages_show_is_tested_below():
+    assert sorted(m._meta.label_lower for m in shown_on_pages()) == sorted(SHOWN_ON_PAGES)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("model_name", SHOWN_ON_PAGES)
+def test_saving_or_deleting_anything_pages_show_empties_the_cache(
+    client, site_tree, model_name, django_capture_on_commit_callbacks
+):
+    """Each model wired to the cache, saved and then deleted: after each, the next visit to a
+    cached page is rendered afresh."""
+    with django_capture_on_commit_callbacks(execute=True):
+        instance = _make(model_name, site_tree)
+    client.get("/")
+    assert state(client.get("/")) == HIT
+
+    with django_capture_on_commit_callbacks(execute=True):
+        instance.save()
+    assert state(client.get("/")) == "miss"
+
+    assert state(client.get("/")) == HIT
+    with django_capture_on_commit_callbacks(execute=True):
+        instance.delete()
     assert state(client.get("/")) == "miss"
 
 

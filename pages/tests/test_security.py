@@ -327,24 +327,46 @@ def test_uploads_accept_only_allowed_types_and_sizes_with_safe_names(admin_clien
     assert ".." not in stored and "<" not in stored and " " not in stored
 
 
-# Links: no javascript: or data: address gets in anywhere
+# Links: no address but http(s) gets in anywhere a reader could follow it
 
 
 BAD_URLS = ["javascript:alert(1)", "JaVaScRiPt:alert(1)", "data:text/html,<script>", "vbscript:x"]
+# Not scripts, but no address a reader's browser should be sent to from this site either.
+NOT_WEB_URLS = ["ftp://example.org/report.pdf", "file:///etc/passwd"]
 
 
-@pytest.mark.parametrize("url", BAD_URLS)
-def test_every_link_field_refuses_script_addresses(url):
+def link_fields():
+    """Every place an editor or staff member types a web address, as a function that cleans
+    that address there (raising ValidationError if it is refused)."""
+    from pages.models.site_settings import SocialProfileBlock
+
+    def block(block_class, value):
+        instance = block_class()
+        return lambda url: instance.clean(instance.to_python({**value, "url": url}))
+
+    return {
+        "link library": lambda url: Link(title="x", url=url).full_clean(),
+        "link block": block(LinkBlock, {"page": None, "link": None, "title": "x"}),
+        "impact source": lambda url: ImpactHighlight(
+            figure="1", label="x", source_url=url
+        ).clean_fields(exclude=["page"]),
+        "organisation website": lambda url: OrganisationSettings(
+            organisation_name="x", website_url=url
+        ).clean_fields(exclude=["id"]),
+        "newsletter": lambda url: OrganisationSettings(
+            organisation_name="x", newsletter_url=url
+        ).clean_fields(exclude=["id"]),
+        "social profile": block(SocialProfileBlock, {"service": "mastodon", "label": ""}),
+    }
+
+
+@pytest.mark.parametrize("field", sorted(link_fields()))
+@pytest.mark.parametrize("url", BAD_URLS + NOT_WEB_URLS)
+def test_every_link_field_refuses_addresses_that_are_not_http_or_https(field, url):
+    clean = link_fields()[field]
+    clean("https://example.org/report")  # the field takes a web address...
     with pytest.raises(ValidationError):
-        Link(title="x", url=url).full_clean()
-    with pytest.raises(ValidationError):
-        block = LinkBlock()
-        block.clean(block.to_python({"page": None, "link": None, "url": url, "title": "x"}))
-    with pytest.raises(ValidationError):
-        ImpactHighlight(figure="1", label="x", source_url=url).clean_fields(exclude=["page"])
-    org = OrganisationSettings(organisation_name="x", website_url=url)
-    with pytest.raises(ValidationError):
-        org.clean_fields(exclude=["id"])
+        clean(url)  # ...and refuses this one
 
 
 @pytest.mark.parametrize("url", BAD_URLS)
