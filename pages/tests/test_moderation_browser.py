@@ -47,8 +47,10 @@ def public_figures(browser, base_url):
 
 def open_actions(tab):
     tab.locator("footer .w-dropdown__toggle").first.click()
-    tab.locator(".tippy-box[data-state='visible']").wait_for()
-    tab.wait_for_timeout(400)  # the menu fades in; let the screenshot show it settled
+    menu = tab.locator(".tippy-box[data-state='visible']")
+    menu.wait_for()
+    # The menu fades in: the screenshot shows it once its transitions have finished.
+    menu.evaluate("box => Promise.all(box.getAnimations().map(a => a.finished))")
 
 
 def test_an_editor_submits_a_change_and_the_public_sees_it_only_after_a_moderator_approves(

@@ -296,7 +296,9 @@ class PurgeRecorder(BaseHTTPRequestHandler):
 def cdn():
     server = ThreadingHTTPServer(("127.0.0.1", 0), PurgeRecorder)
     server.purged = []
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+    )
     thread.start()
     yield server
     server.shutdown()
