@@ -67,6 +67,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "pages.http.security.SecurityHeadersMiddleware",
+    # Requests no browser sends get a 400 here, before anything else reads them.
+    "pages.http.malformed.RefuseMalformedRequestsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # A hit is answered here, before sessions, CSRF, auth and the page tree (docs/caching.md).
     "pages.caching.middleware.PageCacheMiddleware",
@@ -228,7 +230,8 @@ AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "429_sign_in.html"
+# The "Sign-in paused" page, with Retry-After (pages/http/security.py).
+AXES_LOCKOUT_CALLABLE = "pages.http.security.sign_in_paused"
 AXES_IPWARE_META_PRECEDENCE_ORDER = (os.environ.get("DJANGO_CLIENT_IP_HEADER", "REMOTE_ADDR"),)
 AXES_VERBOSE = False
 

@@ -16,6 +16,8 @@ MIN_FILL_SECONDS = 3
 # A form left open longer than this is refreshed rather than trusted. (The age comes from the
 # token's own timestamp: is_bot() has already refused forged tokens.)
 TOKEN_MAX_AGE = 2 * 24 * 3600
+# A token from a few seconds in the future is a clock between two servers, not a forgery.
+MAX_CLOCK_SKEW = 60
 
 
 def make_form_token(issued_at=None, submission_id=None):
@@ -67,12 +69,19 @@ class ContactForm(forms.Form):
             self.initial["form_token"] = make_form_token()
 
     def token(self):
-        """The token's contents, or None if it is missing or tampered with."""
+        """The token's contents, or None if it is missing, tampered with, or not of the shape
+        make_form_token gives: an id that is text, and a time from the past day or so. (Only
+        the secret key's holder can sign a token; even so, its contents are not trusted.)"""
         try:
             token = signing.loads(self.data.get("form_token", ""), salt=TOKEN_SALT)
-        except (signing.BadSignature, TypeError):
+        except (signing.BadSignature, TypeError, ValueError):
             return None
-        return token if isinstance(token, dict) and isinstance(token.get("t"), int) else None
+        if not isinstance(token, dict) or not isinstance(token.get("id"), str):
+            return None
+        issued = token.get("t")
+        if type(issued) is not int or not 0 < issued < time.time() + MAX_CLOCK_SKEW:
+            return None
+        return token
 
     def seconds_open(self):
         return time.time() - self.token()["t"]

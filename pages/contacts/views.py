@@ -11,7 +11,7 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils.text import slugify
 from django.views.decorators.http import require_safe
-from django_ratelimit.core import is_ratelimited
+from django_ratelimit.core import _split_rate, is_ratelimited
 
 from pages.models.site_settings import OrganisationSettings
 
@@ -38,7 +38,9 @@ def receive_message(page, request):
         method="POST",
         increment=True,
     ):
-        return render(request, "429.html", {"page": page}, status=429)
+        response = render(request, "429.html", {"page": page}, status=429)
+        response["Retry-After"] = str(_split_rate(settings.CONTACT_FORM_RATE)[1])
+        return response
 
     form = ContactForm(request.POST)
     thanks = HttpResponseRedirect(page.url + page.reverse_subpage("thanks"), status=303)

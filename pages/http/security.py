@@ -1,7 +1,9 @@
 """Response headers: the parts of docs/security.md that are middleware."""
 
+from axes.helpers import get_cool_off
 from csp.middleware import CSPMiddleware, PolicyParts
 from django.conf import settings
+from django.shortcuts import render
 
 ADMIN_PREFIX = "/admin/"
 
@@ -32,3 +34,11 @@ class SiteCSPMiddleware(CSPMiddleware):
                 update[directive] = [*update.get(directive, []), *sources]
             return PolicyParts(parts.config, update, parts.replace, parts.nonce)
         return parts
+
+
+def sign_in_paused(request, original_response=None, credentials=None):
+    """django-axes' lockout: a 429 page that says for how long, in words and in Retry-After."""
+    cool_off = get_cool_off(request)
+    response = render(request, "429_sign_in.html", {"cooloff_timedelta": cool_off}, status=429)
+    response["Retry-After"] = str(int(cool_off.total_seconds()))
+    return response

@@ -166,6 +166,8 @@ def test_five_failed_sign_ins_lock_that_account_from_that_client_then_it_cools_o
     locked = try_sign_in(client, "editor", "wrong")
     assert locked.status_code == 429
     assert "Sign-in paused" in locked.content.decode()
+    assert "paused for 15 minutes" in " ".join(locked.content.decode().split())
+    assert locked["Retry-After"] == "900"
     assert "15 minutes" in locked.content.decode()
     # Even the right password waits; another person on the same client does not.
     assert try_sign_in(client, "editor", PASSWORD).status_code == 429
