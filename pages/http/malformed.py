@@ -14,8 +14,6 @@ UNREADABLE = (
     SuspiciousOperation,  # too many fields, too large a body
     MultiPartParserError,
     UnicodeDecodeError,
-    LookupError,  # an unknown character set
-    ValueError,
 )
 
 
@@ -41,10 +39,10 @@ class RefuseMalformedRequestsMiddleware:
         if "%00" in request.META.get("QUERY_STRING", "") and has_nul(request.GET):
             return bad_request(request, "The address contains a character that is not allowed.")
         if request.method not in ("GET", "HEAD") and request.content_type in FORM_TYPES:
+            charset = request.content_params.get("charset", "utf-8")
+            if charset.lower().replace("_", "-") not in ("utf-8", "utf8"):
+                return bad_request(request, "Forms are read in UTF-8 only. Please send it again.")
             try:
-                charset = request.content_params.get("charset", "utf-8")
-                if charset.lower().replace("_", "-") not in ("utf-8", "utf8"):
-                    raise BadRequest(f"Forms are sent in UTF-8, not {charset}.")
                 fields = request.POST
             except UNREADABLE:
                 return bad_request(request, "The form could not be read. Please send it again.")
