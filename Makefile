@@ -66,7 +66,7 @@ lint: $(VENV)/.dev-installed
 deploy-check: $(VENV)/.runtime-installed
 	DJANGO_SETTINGS_MODULE=ioisite.settings.production \
 	DJANGO_SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
-	DJANGO_ALLOWED_HOSTS=ioi.example.org REDIS_URL=redis://127.0.0.1:6379/0 \
+	DJANGO_SITE_URL=https://ioi.example.org REDIS_URL=redis://127.0.0.1:6379/0 \
 		$(MANAGE) check --deploy --fail-level WARNING
 
 format: $(VENV)/.dev-installed

@@ -91,7 +91,8 @@ def base_env(workdir, database_url, redis_url):
     env.update(
         DJANGO_SETTINGS_MODULE="ioisite.settings.production",
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
-        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
+        DJANGO_SITE_URL="http://127.0.0.1",
+        DJANGO_ALLOWED_HOSTS="localhost",
         DJANGO_SECURE_SSL_REDIRECT="0",
         DJANGO_STATIC_ROOT=str(workdir / "static"),
         DJANGO_MEDIA_ROOT=str(workdir / "media"),

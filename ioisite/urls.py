@@ -10,12 +10,14 @@ from pages.discovery.feeds import InitiativesFeed
 from pages.discovery.robots import robots_txt
 from pages.discovery.search import search
 from pages.http.health import healthz, liveness
+from pages.http.task_queue import tasks_healthz
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("healthz/", healthz, name="healthz"),
     path("healthz/live/", liveness, name="liveness"),
+    path("healthz/tasks/", tasks_healthz, name="tasks-healthz"),
     path("search/", search, name="search"),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("robots.txt", robots_txt, name="robots"),

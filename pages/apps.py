@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class PagesConfig(AppConfig):
@@ -7,5 +8,8 @@ class PagesConfig(AppConfig):
 
     def ready(self):
         from .caching.invalidation import connect_signals
+        from .discovery.site_address import sync_after_migrate
 
         connect_signals()
+        # Every release runs `migrate`: the default Site follows DJANGO_SITE_URL from then on.
+        post_migrate.connect(sync_after_migrate, sender=self)

@@ -17,6 +17,7 @@ from pages.contacts.admin import (
 from pages.contacts.models import ContactMessage
 from pages.contacts.views import receive_message
 from pages.editorial.moderation import refuse_publish_on_create, refuse_publish_on_edit
+from pages.http.task_queue import StalledTasksPanel, queue_state
 from pages.links.admin import LinkHealthMenuItem, LinksGroup, report_urls
 from pages.links.report import BrokenLinksPanel, can_manage_links
 from pages.models.contact_page import ContactPage
@@ -37,6 +38,9 @@ def link_health_menu_item():
 
 @hooks.register("construct_homepage_panels")
 def add_dashboard_panels(request, panels):
+    tasks = queue_state()
+    if tasks.stalled:
+        panels.append(StalledTasksPanel(tasks))
     if can_manage_links(request.user):
         panels.append(BrokenLinksPanel())
     if can_read_messages(request.user):

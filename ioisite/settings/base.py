@@ -269,7 +269,16 @@ WAGTAILEMBEDS_FINDERS = [
         "providers": [oembed_providers.youtube, oembed_providers.vimeo],
     }
 ]
-WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
+# The site's public address (e.g. https://investinopen.org), which every absolute URL the site
+# builds starts with: canonical links, social cards, JSON-LD, the sitemap, feeds, CDN purges and
+# staff emails. `migrate` and `load_ioi_content` make the default Wagtail Site match it
+# (pages/discovery/site_address.py). Production requires it; elsewhere it may stay empty.
+SITE_URL = os.environ.get("DJANGO_SITE_URL", "").strip().rstrip("/")
+WAGTAILADMIN_BASE_URL = (
+    os.environ.get("WAGTAILADMIN_BASE_URL", "").strip().rstrip("/")
+    or SITE_URL
+    or "http://127.0.0.1:8000"
+)
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
@@ -291,6 +300,9 @@ RICH_TEXT_FEATURES = ["bold", "italic", "link", "document-link", "ol", "ul", "h3
 # Background tasks (django-tasks). The immediate backend runs a task at once, in the request,
 # and needs no extra process; production switches to the database backend and a worker.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# /healthz/tasks/ answers 503, and the dashboard warns staff, once the oldest due task has
+# waited this long for the worker.
+TASKS_STALLED_AFTER_SECONDS = int(os.environ.get("TASKS_STALLED_AFTER_SECONDS", "600"))
 
 # The contact form.
 CONTACT_FORM_RATE = os.environ.get("CONTACT_FORM_RATE", "5/10m")

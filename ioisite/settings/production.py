@@ -3,11 +3,13 @@ its secret rather than run with a guessable one."""
 
 import copy
 import os
+import sys
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import CONTENT_SECURITY_POLICY, DATABASES, env_bool, env_list
+from .base import CONTENT_SECURITY_POLICY, DATABASES, REDIS_URL, SITE_URL, env_bool, env_list
 
 DEBUG = False
 
@@ -18,18 +20,59 @@ if len(SECRET_KEY) < 32:
         "(for example: python -c 'import secrets; print(secrets.token_urlsafe(50))')."
     )
 
-ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS")
-if not ALLOWED_HOSTS:
+# The public address: canonical links, the sitemap, feeds, CDN purges and staff emails are
+# built from it, so a deployment without it would announce the wrong host.
+if not SITE_URL:
     raise ImproperlyConfigured(
-        "DJANGO_ALLOWED_HOSTS must list the site's host names, comma-separated."
+        "DJANGO_SITE_URL must be set to the site's public address, for example "
+        "https://investinopen.org: canonical links, the sitemap, feeds, CDN purges and staff "
+        "emails are built from it."
     )
+_site = urlsplit(SITE_URL)
+try:
+    _site_port = _site.port
+except ValueError:
+    _site_port = -1
+if (
+    _site.scheme not in {"http", "https"}
+    or not _site.hostname
+    or _site.path
+    or _site.query
+    or _site.fragment
+    or _site.username
+    or _site_port == -1
+):
+    raise ImproperlyConfigured(
+        "DJANGO_SITE_URL must be a scheme and a host name only, such as "
+        f"https://investinopen.org (got {SITE_URL!r})."
+    )
+if _site.scheme == "https" and _site_port not in (None, 443):
+    # Wagtail's Site keeps a host and a port, and builds https addresses only for port 443.
+    raise ImproperlyConfigured(
+        f"DJANGO_SITE_URL uses https on port {_site_port}: only the standard port 443 "
+        f"can be served over https (got {SITE_URL!r})."
+    )
+
+# The site's own host is always allowed; DJANGO_ALLOWED_HOSTS adds others (an internal name
+# the load balancer's health checks use, say).
+ALLOWED_HOSTS = list(dict.fromkeys([_site.hostname, *env_list("DJANGO_ALLOWED_HOSTS")]))
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 DATABASES["default"]["CONN_MAX_AGE"] = 60
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 # Anonymous pages from the shared cache for up to five minutes; a publish empties it at once.
+# Only a shared cache can be emptied for every process at once: without REDIS_URL each process
+# would keep its own copies, and a publish would reach only the process that made it. So the
+# page cache is off without Redis, and start-up says so (docs/caching.md).
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
+if PAGE_CACHE_SECONDS and not REDIS_URL:
+    PAGE_CACHE_SECONDS = 0
+    sys.stderr.write(
+        "Warning: the page cache is off because REDIS_URL is not set. Every process would "
+        "otherwise keep its own copies and serve pages that a publish has changed; set "
+        "REDIS_URL to a Redis server all processes share to turn it on.\n"
+    )
 
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -24,28 +24,48 @@ def django_check(settings_module, **env):
 
 
 def test_production_refuses_to_start_without_a_secret_key():
-    result = django_check("ioisite.settings.production", DJANGO_ALLOWED_HOSTS="example.org")
+    result = django_check("ioisite.settings.production", DJANGO_SITE_URL="https://example.org")
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY must be set" in result.stderr
 
 
 def test_production_refuses_a_short_secret_key():
     result = django_check(
-        "ioisite.settings.production", DJANGO_SECRET_KEY="short", DJANGO_ALLOWED_HOSTS="x.org"
+        "ioisite.settings.production", DJANGO_SECRET_KEY="short", DJANGO_SITE_URL="https://x.org"
     )
     assert result.returncode != 0 and "at least 32 characters" in result.stderr
 
 
-def test_production_refuses_to_start_without_allowed_hosts():
+def test_production_refuses_to_start_without_its_address():
     result = django_check("ioisite.settings.production", DJANGO_SECRET_KEY=GOOD_KEY)
-    assert result.returncode != 0 and "DJANGO_ALLOWED_HOSTS" in result.stderr
+    assert result.returncode != 0
+    assert "DJANGO_SITE_URL must be set to the site's public address" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "investinopen.org",
+        "https://investinopen.org/about/",
+        "ftp://investinopen.org",
+        "https://investinopen.org:8443",
+        "https://investinopen.org:port",
+    ],
+)
+def test_production_refuses_an_address_it_could_not_build_urls_from(address):
+    result = django_check(
+        "ioisite.settings.production", DJANGO_SECRET_KEY=GOOD_KEY, DJANGO_SITE_URL=address
+    )
+    assert result.returncode != 0 and "DJANGO_SITE_URL" in result.stderr
+    assert repr(address.rstrip("/")) in result.stderr
 
 
 def test_production_starts_with_its_environment(tmp_path):
     result = django_check(
         "ioisite.settings.production",
         DJANGO_SECRET_KEY=GOOD_KEY,
-        DJANGO_ALLOWED_HOSTS="investinopen.org,www.investinopen.org",
+        DJANGO_SITE_URL="https://investinopen.org",
+        DJANGO_ALLOWED_HOSTS="www.investinopen.org",
         DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3",
         DJANGO_MEDIA_ROOT=str(tmp_path / "media"),
     )
@@ -55,7 +75,8 @@ def test_production_starts_with_its_environment(tmp_path):
 def test_production_reads_its_switches_from_the_environment(monkeypatch, tmp_path):
     script = (
         "from django.conf import settings as s;"
-        "print(s.DEBUG, s.ALLOWED_HOSTS, s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS,"
+        "print(s.DEBUG, s.ALLOWED_HOSTS, s.WAGTAILADMIN_BASE_URL, s.SECURE_SSL_REDIRECT,"
+        " s.SECURE_HSTS_SECONDS,"
         " s.DATABASES['default']['ENGINE'], s.MEDIA_ROOT, s.CACHES['default']['BACKEND'])"
     )
     result = subprocess.run(
@@ -64,7 +85,8 @@ def test_production_reads_its_switches_from_the_environment(monkeypatch, tmp_pat
         env=clean_env(
             DJANGO_SETTINGS_MODULE="ioisite.settings.production",
             DJANGO_SECRET_KEY=GOOD_KEY,
-            DJANGO_ALLOWED_HOSTS="a.org, b.org",
+            DJANGO_SITE_URL="http://a.org:8080",
+            DJANGO_ALLOWED_HOSTS="b.org, a.org",
             DJANGO_SECURE_SSL_REDIRECT="0",
             DATABASE_URL="postgres://u@127.0.0.1:5432/ioi",
             REDIS_URL="redis://127.0.0.1:6379/3",
@@ -76,8 +98,8 @@ def test_production_reads_its_switches_from_the_environment(monkeypatch, tmp_pat
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split("\n")[-2] == (
-        f"False ['a.org', 'b.org'] False 0 django.db.backends.postgresql {tmp_path} "
-        "django_redis.cache.RedisCache"
+        "False ['a.org', 'b.org'] http://a.org:8080 False 0 "
+        f"django.db.backends.postgresql {tmp_path} django_redis.cache.RedisCache"
     )
 
 
@@ -85,7 +107,7 @@ def test_a_mistyped_switch_is_an_error_not_a_guess():
     result = django_check(
         "ioisite.settings.production",
         DJANGO_SECRET_KEY=GOOD_KEY,
-        DJANGO_ALLOWED_HOSTS="a.org",
+        DJANGO_SITE_URL="https://a.org",
         DJANGO_SECURE_SSL_REDIRECT="maybe",
     )
     assert result.returncode != 0 and "DJANGO_SECURE_SSL_REDIRECT must be 1 or 0" in result.stderr

@@ -9,6 +9,7 @@ from pages.models.initiatives import InitiativePage
 from pages.models.site_settings import OrganisationSettings
 
 from .metadata import description_for
+from .site_address import absolute_url
 
 ITEMS = 20
 
@@ -26,8 +27,12 @@ class InitiativesFeed(Feed):
     def subtitle(self, org):
         return org.tagline or "New and updated initiatives."
 
+    # Absolute addresses on the site's public host (DJANGO_SITE_URL), not the request's.
     def link(self, org):
-        return "/"
+        return absolute_url(self.request, "/")
+
+    def feed_url(self, org):
+        return absolute_url(self.request, self.request.path)
 
     def items(self, org):
         return (
@@ -43,7 +48,7 @@ class InitiativesFeed(Feed):
         return description_for(item)
 
     def item_link(self, item):
-        return item.get_url(self.request)
+        return item.get_full_url(self.request)
 
     def item_pubdate(self, item):
         return item.first_published_at

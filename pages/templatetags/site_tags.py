@@ -14,6 +14,7 @@ from pages.discovery.metadata import (
     social_image_for,
     structured_data,
 )
+from pages.discovery.site_address import absolute_url
 from pages.models.base import public_pages
 from pages.models.site_settings import OrganisationSettings
 
@@ -82,7 +83,7 @@ def page_meta(context):
     description = description_for(page)
     image_url = None
     if image is not None:
-        image_url = request.build_absolute_uri(image.get_rendition(SOCIAL_IMAGE).url)
+        image_url = absolute_url(request, image.get_rendition(SOCIAL_IMAGE).url)
     return {
         "title": page.seo_title or page.title,
         "description": description,

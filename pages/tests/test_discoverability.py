@@ -119,7 +119,7 @@ def test_the_sitemap_lists_exactly_the_live_public_pages(client, searchable):
 
 def test_robots_txt_points_at_the_sitemap(client, site_tree):
     text = client.get("/robots.txt").content.decode()
-    assert "Sitemap: http://testserver/sitemap.xml" in text
+    assert "Sitemap: http://localhost/sitemap.xml" in text  # the default Site's address
     assert "Disallow: /admin/" in text
 
 

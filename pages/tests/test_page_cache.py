@@ -10,6 +10,7 @@ from wagtail.models import PageViewRestriction
 
 from pages.caching.invalidation import shown_on_pages
 from pages.contacts.models import Contact, ContactPurpose
+from pages.discovery.site_address import sync_default_site
 from pages.links.models import Link, LinkCategory
 from pages.models import OrganisationSettings
 
@@ -318,3 +319,19 @@ def test_with_a_cdn_configured_a_publish_purges_every_public_page(
     publish(site_tree.about, introduction="Purge me.")
     paths = {p.split("localhost", 1)[-1] for p in cdn.purged}
     assert {"/", "/about/", "/impact/", "/initiatives/", "/initiatives/initiative-1/"} <= paths
+
+
+@pytest.mark.django_db
+def test_cdn_purges_name_the_sites_public_address(settings, cdn, site_tree, publish):
+    """The CDN caches pages under their public host; a purge for `localhost` would miss."""
+    settings.SITE_URL = "https://ioi.test"
+    sync_default_site()
+    settings.WAGTAILFRONTENDCACHE = {
+        "default": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            "LOCATION": f"http://127.0.0.1:{cdn.server_address[1]}",
+        }
+    }
+    publish(site_tree.about, introduction="Purge me on the public host.")
+    assert "ioi.test/about/" in cdn.purged
+    assert all(p.startswith("ioi.test/") for p in cdn.purged), cdn.purged

@@ -52,7 +52,7 @@ def production_values():
         "import json, ioisite.settings.production as p; "
         f"print(json.dumps({{n: getattr(p, n) for n in {names!r}}}))"
     )
-    env = dict(os.environ, DJANGO_SECRET_KEY="k" * 50, DJANGO_ALLOWED_HOSTS="testserver")
+    env = dict(os.environ, DJANGO_SECRET_KEY="k" * 50, DJANGO_SITE_URL="https://testserver")
     out = subprocess.run(
         [sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True, check=True
     )

@@ -5,6 +5,7 @@ settings an editor has filled in are never touched, so a second run changes noth
 """
 
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from wagtail.coreutils import get_supported_content_language_variant
@@ -14,6 +15,7 @@ from home import seed_content as content
 from home.models import FeaturedInitiative, HomePage
 from pages.contacts.models import Contact, ContactPurpose
 from pages.discovery.redirects import OLD_SITE_REDIRECTS, read_rows, redirect_to_pages
+from pages.discovery.site_address import configured_host_and_port, sync_default_site
 from pages.editorial.roles import sync_roles
 from pages.links.models import Link, LinkCategory
 from pages.models import (
@@ -61,6 +63,14 @@ class Command(BaseCommand):
         with transaction.atomic():
             seeder = Seeder()
             seeder.run()
+        moved = sync_default_site()
+        if moved:
+            self.stdout.write(moved)
+        if seeder.created:
+            # In production Wagtail leaves search-index and reference-index updates to the task
+            # worker; a fresh site is searchable, and its "used by" lists complete, at once.
+            call_command("update_index", verbosity=0)
+            call_command("rebuild_references_index", verbosity=0)
         for warning in seeder.warnings:
             self.stderr.write(warning)
         if seeder.created:
@@ -139,9 +149,10 @@ class Seeder:
             site.root_page = home
             site.save()
         else:
+            hostname, port = configured_host_and_port() or ("localhost", 80)
             Site.objects.create(
-                hostname="localhost",
-                port=80,
+                hostname=hostname,
+                port=port,
                 root_page=home,
                 is_default_site=True,
                 site_name=content.SETTINGS["organisation_name"],

@@ -1,0 +1,259 @@
+"""Real servers for the tests that deploy the site as docs/deployment.md says: gunicorn with
+production settings, the shipped nginx front, a Redis of the test's own and a mail server that
+keeps what it is sent. Every server listens on 127.0.0.1, on a free port, and is stopped by the
+test that started it (by its process group)."""
+
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import socketserver
+import subprocess
+import sys
+import threading
+import time
+from email import message_from_bytes, policy
+from pathlib import Path
+
+import httpx
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PYTHON = sys.executable
+GUNICORN = str(Path(PYTHON).parent / "gunicorn")
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def port_answers(port):
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+            return True
+    except OSError:
+        return False
+
+
+def wait_for(check, seconds, what):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if check():
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"{what} did not happen within {seconds} s")
+
+
+def stop(process):
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=5)
+
+
+def required(binary, why, variable):
+    """The path of a server binary, or a skip (a failure when `variable`=1, as in CI)."""
+    found = shutil.which(binary) or shutil.which(binary, path="/usr/sbin:/usr/bin:/sbin:/bin")
+    if found:
+        return found
+    reason = f"{binary} is not installed: {why}."
+    if os.environ.get(variable) == "1":
+        pytest.fail(f"{reason} {variable}=1 makes this a failure.")
+    pytest.skip(reason)
+
+
+def production_env(workdir, **variables):
+    """Production settings as a deployer sets them, with the test's own secret and folders.
+    Other tests measure what these processes run; coverage here would only slow them."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("COVERAGE_")}
+    for name in ("DATABASE_URL", "REDIS_URL", "DJANGO_SITE_URL", "DJANGO_ALLOWED_HOSTS"):
+        env.pop(name, None)
+    env.update(
+        DJANGO_SETTINGS_MODULE="ioisite.settings.production",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        DJANGO_STATIC_ROOT=str(workdir / "static"),
+        DJANGO_MEDIA_ROOT=str(workdir / "media"),
+        DJANGO_LOG_LEVEL="ERROR",
+        GUNICORN_ACCESS_LOG="",
+    )
+    env.update(variables)
+    return env
+
+
+def manage(env, *args, check=True):
+    """`python manage.py ...` in a process of its own, as a release step or cron line runs."""
+    result = subprocess.run(
+        [PYTHON, "manage.py", *args], env=env, cwd=ROOT, capture_output=True, text=True
+    )
+    if check and result.returncode != 0:
+        raise AssertionError(f"manage.py {' '.join(args)} failed:\n{result.stderr}")
+    return result
+
+
+def start_gunicorn(env, workers=2):
+    port = free_port()
+    process = subprocess.Popen(
+        [GUNICORN, "-c", "ioisite/gunicorn.py", "--bind", f"127.0.0.1:{port}"]
+        + ["--workers", str(workers), "--log-level", "error", "ioisite.wsgi"],
+        env=env,
+        cwd=ROOT,
+        start_new_session=True,
+    )
+    wait_for(lambda: port_answers(port) or process.poll() is not None, 60, "gunicorn starting")
+    assert process.poll() is None, "gunicorn stopped at start-up"
+    return process, port
+
+
+def start_redis():
+    binary = required("redis-server", "these tests need a Redis of their own", "IOI_REQUIRE_REDIS")
+    port = free_port()
+    process = subprocess.Popen(
+        [binary, "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    wait_for(lambda: port_answers(port), 10, "Redis starting")
+    return process, port
+
+
+NGINX_MAIN = """\
+{user}daemon off;
+worker_processes 1;
+pid {dir}/nginx.pid;
+error_log {dir}/error.log error;
+events {{ worker_connections 256; }}
+http {{
+    include /etc/nginx/mime.types;
+    default_type application/octet-stream;
+    access_log off;
+    client_body_temp_path {dir}/body;
+    proxy_temp_path {dir}/proxy;
+    fastcgi_temp_path {dir}/fastcgi;
+    uwsgi_temp_path {dir}/uwsgi;
+    scgi_temp_path {dir}/scgi;
+    include {site};
+}}
+"""
+
+
+def start_nginx(env, workdir, upstream_port, *options):
+    """The shipped front (`manage.py nginx_config`), inside the smallest main configuration
+    Debian's /etc/nginx/nginx.conf would give it."""
+    binary = required(
+        "nginx", "the front for gunicorn is tested with Debian's nginx", "IOI_REQUIRE_NGINX"
+    )
+    port = free_port()
+    folder = workdir / "nginx"
+    folder.mkdir(exist_ok=True)
+    site = folder / "site.conf"
+    manage(
+        env,
+        "nginx_config",
+        "--upstream",
+        f"127.0.0.1:{upstream_port}",
+        "--listen",
+        f"127.0.0.1:{port}",
+        "--output",
+        str(site),
+        *options,
+    )
+    main = folder / "nginx.conf"
+    # As root nginx's workers would run as nobody, who cannot read pytest's private folders.
+    user = "user root;\n" if os.geteuid() == 0 else ""
+    main.write_text(NGINX_MAIN.format(user=user, dir=folder, site=site))
+    test = subprocess.run(
+        [binary, "-t", "-c", str(main), "-p", str(folder)], capture_output=True, text=True
+    )
+    assert test.returncode == 0, test.stderr
+    process = subprocess.Popen([binary, "-c", str(main), "-p", str(folder)], start_new_session=True)
+    wait_for(lambda: port_answers(port) or process.poll() is not None, 10, "nginx starting")
+    assert process.poll() is None, (folder / "error.log").read_text()
+    return process, port
+
+
+class MailServer(socketserver.ThreadingTCPServer):
+    """A mail server that keeps every message it is sent (just enough SMTP for Django)."""
+
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self):
+        self.messages = []
+        self.lock = threading.Lock()
+        super().__init__(("127.0.0.1", 0), SMTPHandler)
+        self.thread = threading.Thread(target=self.serve_forever, kwargs={"poll_interval": 0.05})
+        self.thread.daemon = True
+        self.thread.start()
+
+    @property
+    def port(self):
+        return self.server_address[1]
+
+    def close(self):
+        self.shutdown()
+        self.server_close()
+
+
+class SMTPHandler(socketserver.StreamRequestHandler):
+    def reply(self, line):
+        self.wfile.write(f"{line}\r\n".encode())
+
+    def handle(self):
+        self.reply("220 test mail server")
+        while line := self.rfile.readline(4096):
+            command = line.decode("ascii", "replace").strip().upper()
+            if command.startswith(("EHLO", "HELO")):
+                self.reply("250 test")
+            elif command == "DATA":
+                self.reply("354 end with .")
+                data = []
+                while (chunk := self.rfile.readline(65536)) not in (b".\r\n", b""):
+                    data.append(chunk[1:] if chunk.startswith(b"..") else chunk)
+                with self.server.lock:
+                    self.server.messages.append(
+                        message_from_bytes(b"".join(data), policy=policy.default)
+                    )
+                self.reply("250 kept")
+            elif command == "QUIT":
+                self.reply("221 bye")
+                return
+            else:  # MAIL FROM, RCPT TO, RSET, NOOP
+                self.reply("250 ok")
+
+
+def csrf_token(html):
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+
+
+class LoadBalancer(httpx.HTTPTransport):
+    """Stands in for the load balancer that terminates TLS: the client speaks to
+    https://<public host>/ (so secure cookies and redirects behave as in a browser), and the
+    request goes on as plain http to the front on 127.0.0.1, saying X-Forwarded-Proto: https."""
+
+    def __init__(self, port):
+        super().__init__()
+        self.port = port
+
+    def handle_request(self, request):
+        # A new request: the client keeps its own, on the public address, for its cookies.
+        headers = request.headers.copy()
+        headers["X-Forwarded-Proto"] = request.url.scheme
+        forwarded = httpx.Request(
+            request.method,
+            request.url.copy_with(scheme="http", host="127.0.0.1", port=self.port),
+            headers=headers,
+            stream=request.stream,
+        )
+        return super().handle_request(forwarded)
+
+
+def visitor(site, port):
+    """A browser on the public address, through the load balancer to the front at `port`."""
+    return httpx.Client(base_url=site, transport=LoadBalancer(port), timeout=30)
