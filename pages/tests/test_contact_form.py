@@ -1,13 +1,18 @@
 """The contact form: stored first, emailed by a task, never lost, never twice, no spam."""
 
+import re
 import socket
+import threading
 import time
+from contextlib import contextmanager
 from io import StringIO
 from types import SimpleNamespace
 
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.db import connection
+from django.db.models.signals import pre_save
 from django.test import override_settings
 from django.utils import timezone
 
@@ -287,3 +292,133 @@ def test_when_the_task_queue_is_down_the_message_is_kept_for_the_retry_command(
     message = ContactMessage.objects.get()
     assert message.delivery == ContactMessage.Delivery.PENDING and not mail.outbox
     assert "could not queue the email" in caplog.text
+
+
+# When the message cannot be stored: the visitor keeps the text and is never thanked.
+
+
+def not_sent_page(response):
+    """The page a visitor sees when their message was not stored: the text kept, a clear
+    error, a 503 that says when to try again, never a thank-you."""
+    html = response.content.decode()
+    assert response.status_code == 503 and response["Retry-After"] == "60"
+    assert "We could not store your message, so it has not reached us." in html
+    assert "Your message was not sent" in html and 'role="alert"' in html
+    assert "We would like to talk about funding a repository.</textarea>" in html
+    assert 'value="Ada Lovelace"' in html and 'value="ada@example.org"' in html
+    assert "Thank you" not in html and not response.has_header("Location")
+    return html
+
+
+def form_token_in(html):
+    return re.search(r'name="form_token" value="([^"]+)"', html).group(1)
+
+
+@contextmanager
+def writes_refused():
+    """The database refuses writes, as a replica does after a failover: every new transaction
+    is read-only (PostgreSQL), or the connection may only read (SQLite)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET default_transaction_read_only = on")
+        else:
+            cursor.execute("PRAGMA query_only = ON")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute("SET default_transaction_read_only = off")
+            else:
+                cursor.execute("PRAGMA query_only = OFF")
+
+
+# Transactional: the view's transaction is then a real one, as in production.
+@pytest.mark.django_db(transaction=True)
+def test_a_database_refusing_writes_shows_the_form_again_and_sending_it_again_stores_once(
+    send, caplog
+):
+    with writes_refused():
+        response = send()
+    html = not_sent_page(response)
+    assert not ContactMessage.objects.exists() and not mail.outbox
+    assert "could not store a message" in caplog.text
+
+    # Sent again as the page gave it back (the same submission): stored and thanked once.
+    again = send(form_token=form_token_in(html))
+    resent = send(form_token=form_token_in(html))
+    assert again.status_code == resent.status_code == 303
+    assert ContactMessage.objects.count() == 1 and len(mail.outbox) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_constraint_other_than_the_submission_id_is_not_taken_for_a_double_submission(
+    send, caplog
+):
+    """Staff delete the purpose the visitor chose while the message is being stored: its
+    foreign key fails when the transaction commits. The receiver below only times that
+    deletion (another connection, in another thread, as a staff member's request would be);
+    the failure is the database's own."""
+    from pages.contacts.models import ContactPurpose
+
+    events = ContactPurpose.objects.create(name="Events")
+
+    def staff_delete_the_purpose(sender, instance, **kwargs):
+        def delete():
+            ContactPurpose.objects.filter(pk=events.pk).delete()
+            connection.close()
+
+        staff = threading.Thread(target=delete)
+        staff.start()
+        staff.join(timeout=30)
+
+    pre_save.connect(staff_delete_the_purpose, sender=ContactMessage)
+    try:
+        response = send(purpose=events.pk)
+    finally:
+        pre_save.disconnect(staff_delete_the_purpose, sender=ContactMessage)
+
+    not_sent_page(response)
+    assert not ContactPurpose.objects.filter(pk=events.pk).exists()
+    assert not ContactMessage.objects.exists() and not mail.outbox
+    assert "IntegrityError" in caplog.text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_when_the_database_goes_away_while_storing_the_visitor_still_keeps_their_text(send, caplog):
+    """The database stops answering between reading the form's choices and storing the
+    message (a restart, a failover): the contact page cannot be drawn either, so a plain page
+    without a query gives the text back. The receiver only times the outage; the server
+    really drops the connection and refuses new ones."""
+    if connection.vendor != "postgresql":
+        pytest.skip("Needs PostgreSQL (DATABASE_URL): the test has the server refuse connections.")
+    import psycopg
+
+    name = connection.settings_dict["NAME"]
+    admin = psycopg.connect(
+        host=connection.settings_dict["HOST"],
+        port=connection.settings_dict["PORT"] or 5432,
+        user=connection.settings_dict["USER"],
+        password=connection.settings_dict["PASSWORD"] or None,
+        dbname="postgres",
+        autocommit=True,
+    )
+
+    def database_goes_away(sender, instance, **kwargs):
+        pid = connection.connection.info.backend_pid
+        admin.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')
+        admin.execute("SELECT pg_terminate_backend(%s)", [pid])
+
+    pre_save.connect(database_goes_away, sender=ContactMessage)
+    try:
+        response = send()
+    finally:
+        pre_save.disconnect(database_goes_away, sender=ContactMessage)
+        admin.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
+        admin.close()
+        connection.close()
+
+    html = not_sent_page(response)
+    assert 'action="/contact/"' in html and 'name="purpose" value=""' in html
+    assert "Send message again" in html
+    assert not ContactMessage.objects.exists() and not mail.outbox
