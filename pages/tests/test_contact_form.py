@@ -5,10 +5,12 @@ import socket
 import threading
 import time
 from contextlib import contextmanager
+from datetime import timedelta
 from io import StringIO
 from types import SimpleNamespace
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.core.management import call_command
 from django.db import connection
@@ -18,6 +20,7 @@ from django.utils import timezone
 
 from pages.contacts.forms import make_form_token
 from pages.contacts.models import ContactMessage
+from pages.contacts.tasks import send_contact_message_email
 
 pytestmark = pytest.mark.django_db
 
@@ -218,7 +221,9 @@ def test_failed_email_is_retried_by_the_worker_after_its_back_off(send):
         # Before its time the retry waits; once the back-off has passed it sends.
         call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
         assert len(mail.outbox) == 0
-        DBTaskResult.objects.filter(pk=retry.pk).update(run_after=timezone.now())
+        back_off_over = timezone.now()
+        DBTaskResult.objects.filter(pk=retry.pk).update(run_after=back_off_over)
+        ContactMessage.objects.filter(pk=message.pk).update(next_attempt_at=back_off_over)
         call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
 
     message.refresh_from_db()
@@ -292,6 +297,103 @@ def test_when_the_task_queue_is_down_the_message_is_kept_for_the_retry_command(
     message = ContactMessage.objects.get()
     assert message.delivery == ContactMessage.Delivery.PENDING and not mail.outbox
     assert "could not queue the email" in caplog.text
+
+
+# Sending each email once: a sender claims a message before it sends it.
+
+
+def received_earlier(minutes=10, **fields):
+    """A message as the form stores it, received some minutes ago, its email not yet sent."""
+    return ContactMessage.objects.create(
+        name="Ada Lovelace",
+        email="ada@example.org",
+        message="About funding a repository.",
+        routed_to_email="info@example.org",
+        created_at=timezone.now() - timedelta(minutes=minutes),
+        **fields,
+    )
+
+
+def retry_command():
+    out = StringIO()
+    call_command("send_pending_contact_messages", stdout=out)
+    return out.getvalue()
+
+
+def test_a_message_another_sender_holds_is_not_sent_by_the_worker_or_the_retry_command(
+    organisation,
+):
+    message = received_earlier()
+    held = ContactMessage.objects.claim(message.pk)  # another process, mid-send
+    assert held.delivery == "sending" and held.send_attempts == 1
+
+    send_contact_message_email.enqueue(message.pk)
+    out = retry_command()
+
+    assert not mail.outbox and "Sent 0, failed 0." in out
+    assert ContactMessage.objects.claim(message.pk) is None
+    assert held.record_sent()
+    message.refresh_from_db()
+    assert message.delivery == "sent" and message.send_attempts == 1
+
+
+def test_a_claim_whose_sender_died_is_taken_back_by_the_retry_command_and_sent_once(
+    organisation,
+):
+    died = received_earlier()
+    busy = received_earlier()
+    ContactMessage.objects.claim(died.pk)
+    ContactMessage.objects.claim(busy.pk)
+    claim_timeout = settings.CONTACT_EMAIL_CLAIM_MINUTES
+    ContactMessage.objects.filter(pk=died.pk).update(
+        claimed_at=timezone.now() - timedelta(minutes=claim_timeout, seconds=1)
+    )
+    ContactMessage.objects.filter(pk=busy.pk).update(
+        claimed_at=timezone.now() - timedelta(minutes=claim_timeout - 1)
+    )
+
+    out = retry_command()
+    again = retry_command()
+
+    died.refresh_from_db()
+    busy.refresh_from_db()
+    assert "Sent 1, failed 0." in out and "1 left half-sent by a sender that stopped" in out
+    assert "Sent 0, failed 0." in again
+    assert len(mail.outbox) == 1
+    assert died.delivery == "sent" and died.send_attempts == 2
+    assert busy.delivery == "sending"  # its sender may still be at work: left alone
+
+
+def test_a_sender_that_lost_its_claim_leaves_the_next_senders_outcome_alone(organisation):
+    message = received_earlier()
+    slow = ContactMessage.objects.claim(message.pk)
+    ContactMessage.objects.filter(pk=message.pk).update(
+        claimed_at=timezone.now() - timedelta(minutes=settings.CONTACT_EMAIL_CLAIM_MINUTES + 1)
+    )
+    assert "Sent 1, failed 0." in retry_command()  # taken back and sent
+
+    assert not slow.record_failure(ConnectionError("the slow sender's server went away"))
+    message.refresh_from_db()
+    assert message.delivery == "sent" and message.next_attempt_at is None
+    assert "Sent 0, failed 0." in retry_command() and len(mail.outbox) == 1
+
+
+def test_a_message_whose_sender_dies_every_time_is_given_up_after_the_last_attempt(
+    organisation,
+):
+    message = received_earlier(send_attempts=settings.CONTACT_EMAIL_MAX_ATTEMPTS - 1)
+    ContactMessage.objects.claim(message.pk)
+    ContactMessage.objects.filter(pk=message.pk).update(
+        claimed_at=timezone.now() - timedelta(hours=1)
+    )
+
+    out = retry_command()
+
+    message.refresh_from_db()
+    assert "Sent 0, failed 0." in out and not mail.outbox
+    assert message.delivery == "failed" and message.next_attempt_at is None
+    assert message.last_error.startswith("Interrupted") and message.state == "Email failed"
+    assert ContactMessage.objects.claim(message.pk) is None
 
 
 # When the message cannot be stored: the visitor keeps the text and is never thanked.
