@@ -307,6 +307,9 @@ TASKS_STALLED_AFTER_SECONDS = int(os.environ.get("TASKS_STALLED_AFTER_SECONDS", 
 # The contact form.
 CONTACT_FORM_RATE = os.environ.get("CONTACT_FORM_RATE", "5/10m")
 CONTACT_EMAIL_MAX_ATTEMPTS = 6
+# A sender holds a message it is emailing this long at most (a send takes seconds; EMAIL_TIMEOUT
+# bounds each step): an older claim is a sender that died, and the retry command takes it back.
+CONTACT_EMAIL_CLAIM_MINUTES = 15
 CONTACT_MESSAGE_RETENTION_DAYS = int(os.environ.get("CONTACT_MESSAGE_RETENTION_DAYS", "365"))
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "webmaster@localhost")
 

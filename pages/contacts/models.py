@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F, Q
 from django.utils import timezone
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 
@@ -83,8 +84,57 @@ class Contact(models.Model):
         return f"{self.name} ({self.role})" if self.role else self.name
 
 
+INTERRUPTED = "Interrupted: the sender stopped before it could tell whether the email went."
+
+
+class ContactMessageQuerySet(models.QuerySet):
+    def sendable(self, now):
+        """Messages a sender may take now: never tried, or failed and due to be tried again."""
+        return self.filter(
+            Q(delivery=ContactMessage.Delivery.PENDING)
+            | Q(delivery=ContactMessage.Delivery.FAILED, next_attempt_at__lte=now),
+            send_attempts__lt=settings.CONTACT_EMAIL_MAX_ATTEMPTS,
+        )
+
+    def claim(self, pk):
+        """Take message `pk` to email it: the message, or None if it is not to be sent now (sent
+        already, held by another sender, not yet due, deleted). One conditional UPDATE, so of
+        the task worker and the retry command taking the same message at the same moment,
+        exactly one gets it. The attempt is counted here, so that a message that kills its
+        sender every time is tried CONTACT_EMAIL_MAX_ATTEMPTS times, not forever."""
+        now = timezone.now()
+        taken = (
+            self.sendable(now)
+            .filter(pk=pk)
+            .update(
+                delivery=ContactMessage.Delivery.SENDING,
+                claimed_at=now,
+                send_attempts=F("send_attempts") + 1,
+            )
+        )
+        return self.model.objects.filter(pk=pk).first() if taken else None
+
+    def release_abandoned_claims(self, now):
+        """Claims older than CONTACT_EMAIL_CLAIM_MINUTES, whose sender died or hung before it
+        recorded an outcome: marked failed, and due at once if attempts remain. Returns how
+        many."""
+        abandoned = self.filter(
+            delivery=ContactMessage.Delivery.SENDING,
+            claimed_at__lte=now - timedelta(minutes=settings.CONTACT_EMAIL_CLAIM_MINUTES),
+        )
+        failed = {"delivery": ContactMessage.Delivery.FAILED, "last_error": INTERRUPTED}
+        retried = abandoned.filter(send_attempts__lt=settings.CONTACT_EMAIL_MAX_ATTEMPTS).update(
+            next_attempt_at=now, **failed
+        )
+        return retried + abandoned.update(next_attempt_at=None, **failed)
+
+
 class ContactMessage(models.Model):
-    """A message from the public. Stored before anything else happens to it, so it is never lost."""
+    """A message from the public. Stored before anything else happens to it, so it is never lost.
+
+    Its email is sent once: a sender (the task worker, or send_pending_contact_messages) claims
+    the message first (`ContactMessage.objects.claim`), and records the outcome only while the
+    claim is still its own."""
 
     class Status(models.TextChoices):
         NEW = "new", "New"
@@ -92,6 +142,7 @@ class ContactMessage(models.Model):
 
     class Delivery(models.TextChoices):
         PENDING = "pending", "Not sent yet"
+        SENDING = "sending", "Being sent"
         SENT = "sent", "Sent"
         FAILED = "failed", "Email failed"
 
@@ -152,9 +203,14 @@ class ContactMessage(models.Model):
         null=True, blank=True, help_text="When sending will be tried again."
     )
     sent_at = models.DateTimeField(null=True, blank=True, help_text="When the email was sent.")
+    claimed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When a sender last took the message to email it."
+    )
     notes = models.TextField(
         blank=True, max_length=2000, help_text="Staff notes: who answered, what was agreed."
     )
+
+    objects = ContactMessageQuerySet.as_manager()
 
     panels = [
         MultiFieldPanel(
@@ -197,22 +253,34 @@ class ContactMessage(models.Model):
         return "New"
 
     def record_failure(self, error):
-        self.send_attempts += 1
-        self.delivery = self.Delivery.FAILED
-        self.last_error = f"{type(error).__name__}: {error}"[:500]
+        """After a failed attempt: back off, or give up after the last one. False if the claim
+        was no longer this sender's (see record)."""
         if self.send_attempts < settings.CONTACT_EMAIL_MAX_ATTEMPTS:
             # 1, 4, 16, 64... minutes: quick for a blip, patient for an outage.
-            self.next_attempt_at = timezone.now() + timedelta(minutes=4 ** (self.send_attempts - 1))
+            retry_at = timezone.now() + timedelta(minutes=4 ** (self.send_attempts - 1))
         else:
-            self.next_attempt_at = None
-        self.save(update_fields=["send_attempts", "delivery", "last_error", "next_attempt_at"])
+            retry_at = None
+        return self.record(
+            delivery=self.Delivery.FAILED,
+            last_error=f"{type(error).__name__}: {error}"[:500],
+            next_attempt_at=retry_at,
+        )
 
     def record_sent(self):
-        self.send_attempts += 1
-        self.delivery = self.Delivery.SENT
-        self.sent_at = timezone.now()
-        self.next_attempt_at = None
-        self.last_error = ""
-        self.save(
-            update_fields=["send_attempts", "delivery", "sent_at", "next_attempt_at", "last_error"]
+        return self.record(
+            delivery=self.Delivery.SENT,
+            sent_at=timezone.now(),
+            next_attempt_at=None,
+            last_error="",
         )
+
+    def record(self, **outcome):
+        """Write the outcome of this sender's claim. A sender slower than the claim timeout may
+        find its claim taken back and given to another sender: then that sender's outcome
+        stands, and this one is dropped. True if written."""
+        written = (
+            type(self).objects.filter(pk=self.pk, claimed_at=self.claimed_at).update(**outcome)
+        )
+        for field, value in outcome.items():
+            setattr(self, field, value)
+        return bool(written)

@@ -16,9 +16,11 @@ logger = logging.getLogger(__name__)
 
 @task()
 def send_contact_message_email(message_id):
-    message = ContactMessage.objects.filter(pk=message_id).first()
-    if message is None or message.delivery == ContactMessage.Delivery.SENT:
-        return  # deleted meanwhile, or already sent by an earlier run: never send twice
+    message = ContactMessage.objects.claim(message_id)
+    if message is None:
+        # Sent already, being sent by another process (the retry command), not due yet (a
+        # retry after a failure elsewhere), or deleted: never twice, never early.
+        return
     if deliver(message):
         return
     # Back-off where the backend can defer (the database backend in production). Where it
@@ -28,7 +30,8 @@ def send_contact_message_email(message_id):
 
 
 def deliver(message):
-    """Email the message to its contact. Records the outcome on the message; True if sent."""
+    """Email a message claimed by this sender to its contact, and record the outcome on the
+    message. True if sent."""
     org = OrganisationSettings.load()
     recipient = message.routed_to_email or org.contact_email
     try:
@@ -55,7 +58,12 @@ def deliver(message):
         email.send()
     except Exception as error:
         logger.warning("Contact message %s: email failed: %s", message.pk, error)
-        message.record_failure(error)
+        if not message.record_failure(error):
+            logger.warning("Contact message %s: its claim was taken back meanwhile.", message.pk)
         return False
-    message.record_sent()
+    if not message.record_sent():
+        logger.warning(
+            "Contact message %s: sent after its claim was taken back; it may arrive twice.",
+            message.pk,
+        )
     return True

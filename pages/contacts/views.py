@@ -6,9 +6,10 @@ only then try to email anyone."""
 import logging
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, transaction
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
+from django.utils.cache import add_never_cache_headers
 from django.utils.text import slugify
 from django.views.decorators.http import require_safe
 from django_ratelimit.core import _split_rate, is_ratelimited
@@ -65,12 +66,49 @@ def receive_message(page, request):
                 routed_to=contact,
                 routed_to_email=contact.email if contact else "",
             )
-    except IntegrityError:
-        # The same form sent twice (a double click, a resent request): stored once already.
-        return thanks
+    except DatabaseError:
+        # A double click or a resent post breaks the submission id's uniqueness, and was stored
+        # the first time. Any other failure (another constraint, a lost connection, a database
+        # that refuses writes) stored nothing: the visitor must not be thanked.
+        if already_stored(data["submission_id"]):
+            return thanks
+        logger.exception("Contact form: could not store a message.")
+        return not_stored(page, request, form)
 
     transaction.on_commit(lambda: enqueue_notification(message.pk))
     return thanks
+
+
+NOT_STORED = (
+    "We could not store your message, so it has not reached us. Please try again in a "
+    "minute: what you wrote is still here."
+)
+# How long a visitor (or their browser) should wait before sending again.
+RETRY_AFTER_SECONDS = 60
+
+
+def already_stored(submission_id):
+    try:
+        return ContactMessage.objects.filter(submission_id=submission_id).exists()
+    except DatabaseError:
+        return False  # the database is not answering at all: nothing is known to be stored
+
+
+def not_stored(page, request, form):
+    """The form again, with what the visitor wrote and why it was not sent: a 503, never a
+    thank-you. The same submission id is kept, so sending it again stores one message even if
+    the failed attempt did reach the database. If the database is gone altogether and the
+    contact page cannot be drawn, a plain page without a query keeps the text instead."""
+    form.add_error(None, NOT_STORED)
+    try:
+        response = page.render(request, context_overrides={"form": form, "not_stored": True})
+        response.render()
+    except DatabaseError:
+        response = render(request, "pages/contact_not_stored.html", {"form": form, "page": page})
+    response.status_code = 503
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    add_never_cache_headers(response)
+    return response
 
 
 def enqueue_notification(message_id):

@@ -1,18 +1,26 @@
 """The contact form: stored first, emailed by a task, never lost, never twice, no spam."""
 
+import re
 import socket
+import threading
 import time
+from contextlib import contextmanager
+from datetime import timedelta
 from io import StringIO
 from types import SimpleNamespace
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.core.management import call_command
+from django.db import connection
+from django.db.models.signals import pre_save
 from django.test import override_settings
 from django.utils import timezone
 
 from pages.contacts.forms import make_form_token
 from pages.contacts.models import ContactMessage
+from pages.contacts.tasks import send_contact_message_email
 
 pytestmark = pytest.mark.django_db
 
@@ -213,7 +221,9 @@ def test_failed_email_is_retried_by_the_worker_after_its_back_off(send):
         # Before its time the retry waits; once the back-off has passed it sends.
         call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
         assert len(mail.outbox) == 0
-        DBTaskResult.objects.filter(pk=retry.pk).update(run_after=timezone.now())
+        back_off_over = timezone.now()
+        DBTaskResult.objects.filter(pk=retry.pk).update(run_after=back_off_over)
+        ContactMessage.objects.filter(pk=message.pk).update(next_attempt_at=back_off_over)
         call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
 
     message.refresh_from_db()
@@ -287,3 +297,230 @@ def test_when_the_task_queue_is_down_the_message_is_kept_for_the_retry_command(
     message = ContactMessage.objects.get()
     assert message.delivery == ContactMessage.Delivery.PENDING and not mail.outbox
     assert "could not queue the email" in caplog.text
+
+
+# Sending each email once: a sender claims a message before it sends it.
+
+
+def received_earlier(minutes=10, **fields):
+    """A message as the form stores it, received some minutes ago, its email not yet sent."""
+    return ContactMessage.objects.create(
+        name="Ada Lovelace",
+        email="ada@example.org",
+        message="About funding a repository.",
+        routed_to_email="info@example.org",
+        created_at=timezone.now() - timedelta(minutes=minutes),
+        **fields,
+    )
+
+
+def retry_command():
+    out = StringIO()
+    call_command("send_pending_contact_messages", stdout=out)
+    return out.getvalue()
+
+
+def test_a_message_another_sender_holds_is_not_sent_by_the_worker_or_the_retry_command(
+    organisation,
+):
+    message = received_earlier()
+    held = ContactMessage.objects.claim(message.pk)  # another process, mid-send
+    assert held.delivery == "sending" and held.send_attempts == 1
+
+    send_contact_message_email.enqueue(message.pk)
+    out = retry_command()
+
+    assert not mail.outbox and "Sent 0, failed 0." in out
+    assert ContactMessage.objects.claim(message.pk) is None
+    assert held.record_sent()
+    message.refresh_from_db()
+    assert message.delivery == "sent" and message.send_attempts == 1
+
+
+def test_a_claim_whose_sender_died_is_taken_back_by_the_retry_command_and_sent_once(
+    organisation,
+):
+    died = received_earlier()
+    busy = received_earlier()
+    ContactMessage.objects.claim(died.pk)
+    ContactMessage.objects.claim(busy.pk)
+    claim_timeout = settings.CONTACT_EMAIL_CLAIM_MINUTES
+    ContactMessage.objects.filter(pk=died.pk).update(
+        claimed_at=timezone.now() - timedelta(minutes=claim_timeout, seconds=1)
+    )
+    ContactMessage.objects.filter(pk=busy.pk).update(
+        claimed_at=timezone.now() - timedelta(minutes=claim_timeout - 1)
+    )
+
+    out = retry_command()
+    again = retry_command()
+
+    died.refresh_from_db()
+    busy.refresh_from_db()
+    assert "Sent 1, failed 0." in out and "1 left half-sent by a sender that stopped" in out
+    assert "Sent 0, failed 0." in again
+    assert len(mail.outbox) == 1
+    assert died.delivery == "sent" and died.send_attempts == 2
+    assert busy.delivery == "sending"  # its sender may still be at work: left alone
+
+
+def test_a_sender_that_lost_its_claim_leaves_the_next_senders_outcome_alone(organisation):
+    message = received_earlier()
+    slow = ContactMessage.objects.claim(message.pk)
+    ContactMessage.objects.filter(pk=message.pk).update(
+        claimed_at=timezone.now() - timedelta(minutes=settings.CONTACT_EMAIL_CLAIM_MINUTES + 1)
+    )
+    assert "Sent 1, failed 0." in retry_command()  # taken back and sent
+
+    assert not slow.record_failure(ConnectionError("the slow sender's server went away"))
+    message.refresh_from_db()
+    assert message.delivery == "sent" and message.next_attempt_at is None
+    assert "Sent 0, failed 0." in retry_command() and len(mail.outbox) == 1
+
+
+def test_a_message_whose_sender_dies_every_time_is_given_up_after_the_last_attempt(
+    organisation,
+):
+    message = received_earlier(send_attempts=settings.CONTACT_EMAIL_MAX_ATTEMPTS - 1)
+    ContactMessage.objects.claim(message.pk)
+    ContactMessage.objects.filter(pk=message.pk).update(
+        claimed_at=timezone.now() - timedelta(hours=1)
+    )
+
+    out = retry_command()
+
+    message.refresh_from_db()
+    assert "Sent 0, failed 0." in out and not mail.outbox
+    assert message.delivery == "failed" and message.next_attempt_at is None
+    assert message.last_error.startswith("Interrupted") and message.state == "Email failed"
+    assert ContactMessage.objects.claim(message.pk) is None
+
+
+# When the message cannot be stored: the visitor keeps the text and is never thanked.
+
+
+def not_sent_page(response):
+    """The page a visitor sees when their message was not stored: the text kept, a clear
+    error, a 503 that says when to try again, never a thank-you."""
+    html = response.content.decode()
+    assert response.status_code == 503 and response["Retry-After"] == "60"
+    assert "We could not store your message, so it has not reached us." in html
+    assert "Your message was not sent" in html and 'role="alert"' in html
+    assert "We would like to talk about funding a repository.</textarea>" in html
+    assert 'value="Ada Lovelace"' in html and 'value="ada@example.org"' in html
+    assert "Thank you" not in html and not response.has_header("Location")
+    return html
+
+
+def form_token_in(html):
+    return re.search(r'name="form_token" value="([^"]+)"', html).group(1)
+
+
+@contextmanager
+def writes_refused():
+    """The database refuses writes, as a replica does after a failover: every new transaction
+    is read-only (PostgreSQL), or the connection may only read (SQLite)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET default_transaction_read_only = on")
+        else:
+            cursor.execute("PRAGMA query_only = ON")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute("SET default_transaction_read_only = off")
+            else:
+                cursor.execute("PRAGMA query_only = OFF")
+
+
+# Transactional: the view's transaction is then a real one, as in production.
+@pytest.mark.django_db(transaction=True)
+def test_a_database_refusing_writes_shows_the_form_again_and_sending_it_again_stores_once(
+    send, caplog
+):
+    with writes_refused():
+        response = send()
+    html = not_sent_page(response)
+    assert not ContactMessage.objects.exists() and not mail.outbox
+    assert "could not store a message" in caplog.text
+
+    # Sent again as the page gave it back (the same submission): stored and thanked once.
+    again = send(form_token=form_token_in(html))
+    resent = send(form_token=form_token_in(html))
+    assert again.status_code == resent.status_code == 303
+    assert ContactMessage.objects.count() == 1 and len(mail.outbox) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_constraint_other_than_the_submission_id_is_not_taken_for_a_double_submission(
+    send, caplog
+):
+    """Staff delete the purpose the visitor chose while the message is being stored: its
+    foreign key fails when the transaction commits. The receiver below only times that
+    deletion (another connection, in another thread, as a staff member's request would be);
+    the failure is the database's own."""
+    from pages.contacts.models import ContactPurpose
+
+    events = ContactPurpose.objects.create(name="Events")
+
+    def staff_delete_the_purpose(sender, instance, **kwargs):
+        def delete():
+            ContactPurpose.objects.filter(pk=events.pk).delete()
+            connection.close()
+
+        staff = threading.Thread(target=delete)
+        staff.start()
+        staff.join(timeout=30)
+
+    pre_save.connect(staff_delete_the_purpose, sender=ContactMessage)
+    try:
+        response = send(purpose=events.pk)
+    finally:
+        pre_save.disconnect(staff_delete_the_purpose, sender=ContactMessage)
+
+    not_sent_page(response)
+    assert not ContactPurpose.objects.filter(pk=events.pk).exists()
+    assert not ContactMessage.objects.exists() and not mail.outbox
+    assert "IntegrityError" in caplog.text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_when_the_database_goes_away_while_storing_the_visitor_still_keeps_their_text(send, caplog):
+    """The database stops answering between reading the form's choices and storing the
+    message (a restart, a failover): the contact page cannot be drawn either, so a plain page
+    without a query gives the text back. The receiver only times the outage; the server
+    really drops the connection and refuses new ones."""
+    if connection.vendor != "postgresql":
+        pytest.skip("Needs PostgreSQL (DATABASE_URL): the test has the server refuse connections.")
+    import psycopg
+
+    name = connection.settings_dict["NAME"]
+    admin = psycopg.connect(
+        host=connection.settings_dict["HOST"],
+        port=connection.settings_dict["PORT"] or 5432,
+        user=connection.settings_dict["USER"],
+        password=connection.settings_dict["PASSWORD"] or None,
+        dbname="postgres",
+        autocommit=True,
+    )
+
+    def database_goes_away(sender, instance, **kwargs):
+        pid = connection.connection.info.backend_pid
+        admin.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')
+        admin.execute("SELECT pg_terminate_backend(%s)", [pid])
+
+    pre_save.connect(database_goes_away, sender=ContactMessage)
+    try:
+        response = send()
+    finally:
+        pre_save.disconnect(database_goes_away, sender=ContactMessage)
+        admin.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
+        admin.close()
+        connection.close()
+
+    html = not_sent_page(response)
+    assert 'action="/contact/"' in html and 'name="purpose" value=""' in html
+    assert "Send message again" in html
+    assert not ContactMessage.objects.exists() and not mail.outbox
