@@ -315,6 +315,11 @@ DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "webmaster@loca
 
 # The link checker's defaults (pages/links/checker.py: CheckSettings); the command overrides them.
 LINKCHECK = {"concurrency": 10, "per_host": 2, "timeout": 10.0}
+# The link checker never fetches an address on an internal network (loopback, private, link-local,
+# a cloud's metadata service...; pages/links/guard.py) unless its host is named here: host names,
+# IP addresses or networks, comma-separated in the environment. Empty by default, as production
+# should keep it.
+LINK_CHECKER_ALLOWED_HOSTS = env_list("LINK_CHECKER_ALLOWED_HOSTS")
 
 LOGGING = {
     "version": 1,

@@ -17,6 +17,9 @@ WAGTAILADMIN_BASE_URL = "http://testserver"
 # Embeds are fetched from providers on the internet; tests store Embed rows instead.
 WAGTAILEMBEDS_FINDERS = [{"class": "wagtail.embeds.finders.oembed", "providers": []}]
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+# The link checker's tests answer from servers on 127.0.0.1; the tests of the guard itself empty
+# this list (pages/tests/test_linkcheck.py).
+LINK_CHECKER_ALLOWED_HOSTS = ["127.0.0.1"]
 
 # Static files straight from static/ and the apps; only production collects them.
 STATIC_ROOT = None

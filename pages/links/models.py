@@ -105,6 +105,8 @@ class CheckedURL(models.Model):
         REDIRECTED = "redirected", "Redirected"
         BROKEN = "broken", "Broken"
         UNREACHABLE = "unreachable", "Unreachable"
+        # Not an error: the address is on an internal network, so the checker stays away.
+        INTERNAL = "internal", "Not checked: internal address"
 
     url = models.URLField(max_length=2000, unique=True)
     status = models.CharField(max_length=12, choices=Status.choices, db_index=True)
@@ -139,3 +141,26 @@ class URLUsage(models.Model):
 
     def __str__(self):
         return self.label
+
+
+class LinkCheckLock(models.Model):
+    """One row: the link check that holds it until `expires_at` runs, any other refuses to
+    start (pages/links/checker.py: RunLock). The run renews it as it goes, so a run that dies
+    frees it within one lease."""
+
+    holder = models.CharField(
+        max_length=200, blank=True, help_text="The machine and process running the check."
+    )
+    token = models.CharField(
+        max_length=32, blank=True, help_text="Tells the holder's own renewals from another run's."
+    )
+    started_at = models.DateTimeField(null=True, blank=True, help_text="When the run began.")
+    expires_at = models.DateTimeField(
+        null=True, blank=True, help_text="Free after this time; empty when no check is running."
+    )
+
+    class Meta:
+        verbose_name = "link check lock"
+
+    def __str__(self):
+        return self.holder or "free"

@@ -10,8 +10,8 @@ from .scan import Found, Usage, scan_page
 
 def link_problems(page):
     """What an editor should know about this page's links: chosen pages that were deleted or
-    unpublished, library links that were deleted, and addresses the last check found broken.
-    Readers never see these links; this says why."""
+    unpublished, library links that were deleted, and addresses the last check found broken;
+    then, apart, the addresses the checker would not fetch because they are internal."""
     found = Found()
     link_ids = scan_page(page, found, Usage("this page"))
     problems = []
@@ -25,30 +25,38 @@ def link_problems(page):
     existing = set(Link.objects.filter(pk__in=link_ids).values_list("pk", flat=True))
     for _ in link_ids - existing:
         problems.append("A link from the link library was deleted: choose another.")
+    unchecked = []
     for checked in CheckedURL.objects.filter(
         url__in=list(found.external),
-        status__in=[CheckedURL.Status.BROKEN, CheckedURL.Status.UNREACHABLE],
-    ):
+        status__in=[
+            CheckedURL.Status.BROKEN,
+            CheckedURL.Status.UNREACHABLE,
+            CheckedURL.Status.INTERNAL,
+        ],
+    ).order_by("url"):
+        if checked.status == CheckedURL.Status.INTERNAL:
+            unchecked.append(f"{checked.url}: {checked.error}")
+            continue
         code = f" ({checked.http_code})" if checked.http_code else ""
         problems.append(f"{checked.url} is {checked.get_status_display().lower()}{code}.")
-    return problems
+    return problems, unchecked
 
 
 class LinkProblemsPanel(Panel):
     """Shown at the top of the editor only when some of the page's links are hidden from
-    readers or broken."""
+    readers or broken, or were not checked because they lead to an internal address."""
 
     class BoundPanel(Panel.BoundPanel):
         template_name = "pages/admin/link_problems_panel.html"
 
         @cached_property
         def problems(self):
-            return link_problems(self.instance) if self.instance.pk else []
+            return link_problems(self.instance) if self.instance.pk else ([], [])
 
         def is_shown(self):
-            return bool(self.problems)
+            return any(self.problems)
 
         def get_context_data(self, parent_context=None):
             context = super().get_context_data(parent_context)
-            context["problems"] = self.problems
+            context["problems"], context["unchecked"] = self.problems
             return context

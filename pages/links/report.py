@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
+from django.db.models import Case, IntegerField, Value, When
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -15,7 +16,13 @@ from pages.models.site_settings import OrganisationSettings
 
 from .models import CheckedURL, Link, URLUsage
 
-PROBLEMS = [CheckedURL.Status.BROKEN, CheckedURL.Status.UNREACHABLE, CheckedURL.Status.REDIRECTED]
+# In the order the report lists them: what readers cannot open first, what was not checked last.
+PROBLEMS = [
+    CheckedURL.Status.BROKEN,
+    CheckedURL.Status.UNREACHABLE,
+    CheckedURL.Status.REDIRECTED,
+    CheckedURL.Status.INTERNAL,
+]
 
 
 def can_manage_links(user):
@@ -74,7 +81,11 @@ class LinkHealthReportView(ReportView):
     export_filename = "link-health"
 
     def get_queryset(self):
-        return CheckedURL.objects.filter(status__in=PROBLEMS).order_by("status", "url")
+        rank = Case(
+            *(When(status=status, then=Value(n)) for n, status in enumerate(PROBLEMS)),
+            output_field=IntegerField(),
+        )
+        return CheckedURL.objects.filter(status__in=PROBLEMS).order_by(rank, "url")
 
     def decorate_paginated_queryset(self, object_list):
         return usages_for(list(object_list))

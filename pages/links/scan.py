@@ -31,7 +31,11 @@ class Found:
 
     def add_url(self, url, usage):
         url = (url or "").strip()
-        if urlsplit(url).scheme in ("http", "https"):
+        try:
+            scheme = urlsplit(url).scheme
+        except ValueError:  # e.g. "http://[::1": still checked, and found broken
+            scheme = url.partition(":")[0].lower()
+        if scheme in ("http", "https"):
             self.external[url].append(usage)
 
     def add_rich_text(self, html, usage):

@@ -12,6 +12,10 @@ logger = logging.getLogger(__name__)
 @task()
 def check_links_task():
     """Scheduled by `check_links --enqueue` (docs/links.md)."""
-    summary = checker.run(checker.default_options())
+    try:
+        summary = checker.run(checker.default_options())
+    except checker.CheckRunning as running:
+        logger.warning("%s", running)
+        return str(running)
     logger.info("%s", summary)
     return str(summary)

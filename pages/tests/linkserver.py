@@ -4,6 +4,7 @@ answers the way some website out there does."""
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -43,6 +44,7 @@ class Handler(BaseHTTPRequestHandler):
             server.open_now += 1
             server.peak = max(server.peak, server.open_now)
             server.requests.append((self.command, self.path, self.headers.get("User-Agent")))
+            server.host_headers.append(self.headers.get("Host"))
         if server.shared is not None:
             server.shared.enter()
         try:
@@ -51,9 +53,14 @@ class Handler(BaseHTTPRequestHandler):
             if server.delay_seconds:
                 time.sleep(server.delay_seconds)  # a far-away server
             path = self.path.split("?")[0]
+            if path.startswith("/drip"):
+                self.drip(server.slow_seconds)
+                return
             if path.startswith("/slow"):
                 time.sleep(server.slow_seconds)
                 status, location = 200, None
+            elif path == "/redirect":  # to anywhere: /redirect?to=http://...
+                status, location = 302, parse_qs(urlsplit(self.path).query)["to"][0]
             elif path.startswith("/no-head") and self.command == "HEAD":
                 status, location = 405, None
             elif path.startswith("/no-head") or path.startswith("/page/"):
@@ -74,6 +81,19 @@ class Handler(BaseHTTPRequestHandler):
                 server.open_now -= 1
             if server.shared is not None:
                 server.shared.leave()
+
+    def drip(self, seconds):
+        """A server that answers a byte at a time, each soon enough to keep a read timeout
+        from firing, for `seconds` in all."""
+        self.close_connection = True
+        try:
+            self.wfile.write(b"HTTP/1.1 200 OK\r\n")
+            for _ in range(int(seconds / 0.05)):
+                self.wfile.write(b"X")
+                self.wfile.flush()
+                time.sleep(0.05)
+        except OSError:
+            pass  # the client gave up, as it should
 
     def do_GET(self):
         self.answer(with_body=True)
@@ -121,6 +141,7 @@ class LinkServer:
         self.httpd.connections_now = 0
         self.httpd.peak_connections = 0
         self.httpd.requests = []
+        self.httpd.host_headers = []
         self.httpd.slow_seconds = slow_seconds
         self.httpd.on_request = on_request
         self.httpd.delay_seconds = delay_seconds
@@ -144,6 +165,11 @@ class LinkServer:
     @property
     def requests(self):
         return self.httpd.requests
+
+    @property
+    def host_headers(self):
+        """The Host header of each request, in turn."""
+        return self.httpd.host_headers
 
     def __enter__(self):
         # A short poll, so that stopping the server takes a moment, not half a second.

@@ -220,6 +220,29 @@ def test_link_health_is_for_staff_who_manage_links(client, django_user_model, li
     assert library["report"].url == "https://example.org/report"
 
 
+def test_an_internal_address_is_shown_as_not_checked_rather_than_broken(admin_client, site_tree):
+    url = "http://169.254.169.254/latest/meta-data/"
+    CheckedURL.objects.create(
+        url=url, status="internal", error="169.254.169.254 is on an internal network."
+    )
+    URLUsage.objects.create(url=url, label="Page “Initiative 1”")
+    initiative = site_tree.initiatives[0]
+    initiative.body = [{"type": "paragraph", "value": f'<p>See <a href="{url}">this</a>.</p>'}]
+    initiative.save_revision().publish()
+
+    report = admin_client.get(REPORT).content.decode()
+    assert url in report and "Not checked: internal address" in report
+    assert "169.254.169.254 is on an internal network." in report
+    assert "No broken links found by the last check" in admin_client.get("/admin/").content.decode()
+    editor = admin_client.get(f"/admin/pages/{initiative.pk}/edit/").content.decode()
+    assert "Links not checked: internal addresses" in editor
+    assert f"{url}: 169.254.169.254 is on an internal network." in editor
+    assert "Links readers cannot follow" not in editor
+    Link.objects.create(title="Instance metadata", url=url)
+    listing = admin_client.get("/admin/snippets/pages/link/", {"health": "internal"})
+    assert "Instance metadata" in listing.content.decode()
+
+
 def test_dashboard_shows_the_number_of_broken_links(admin_client):
     CheckedURL.objects.create(url="https://example.org/a", status="broken", http_code=404)
     CheckedURL.objects.create(url="https://example.org/b", status="unreachable")

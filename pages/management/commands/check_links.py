@@ -7,8 +7,9 @@ from pages.links.tasks import check_links_task
 class Command(BaseCommand):
     help = (
         "Check every address the site links to (link library, rich text, link blocks, settings; "
-        "pages against the page tree). Prints a one-line summary; exits 1 when any link is "
-        "broken or unreachable. Staff see the results in Reports → Link health."
+        "pages against the page tree), never fetching an internal address. Prints a one-line "
+        "summary; exits 1 when any link is broken or unreachable, 2 when another check is "
+        "running (nothing is checked then). Staff see the results in Reports → Link health."
     )
 
     def add_arguments(self, parser):
@@ -45,7 +46,10 @@ class Command(BaseCommand):
             self.stdout.write(f"Link check queued (task {result.id}).")
             return
         options = checker.CheckSettings(concurrency=concurrency, per_host=per_host, timeout=timeout)
-        summary = checker.run(options, progress=checker.terminal_progress(self.stderr._out))
+        try:
+            summary = checker.run(options, progress=checker.terminal_progress(self.stderr._out))
+        except checker.CheckRunning as running:
+            raise CommandError(str(running), returncode=2) from running
         self.stdout.write(str(summary))
         if summary.failed:
             raise SystemExit(1)
