@@ -50,7 +50,10 @@ CHROMIUM_ARGS = [
 
 
 # Test files whose tests share something costly a fixture starts once per process (servers).
-SHARED_BY_THE_FILE = {"pages/tests/test_page_cache_processes.py"}
+SHARED_BY_THE_FILE = {
+    "pages/tests/test_page_cache_processes.py",
+    "pages/tests/test_cache_outage.py",
+}
 
 
 def pytest_xdist_make_scheduler(config, log):
