@@ -53,6 +53,7 @@ CHROMIUM_ARGS = [
 SHARED_BY_THE_FILE = {
     "pages/tests/test_page_cache_processes.py",
     "pages/tests/test_front.py",
+    "pages/tests/test_cache_outage.py",
 }
 
 

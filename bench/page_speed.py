@@ -2,9 +2,11 @@
 then on PostgreSQL and Redis when they answer. Prints, per page type: requests per second with
 the page cache (and without it), p50 and p99 latency, SQL queries of an uncached render, the
 gzipped HTML size, and the ratio to a trivial view measured in the same run; then the workers'
-memory and the time from start to the first page served.
+memory and the time from start to the first page served. Then the same site with a Redis of
+the benchmark's own that hangs (paused with SIGSTOP): each page's speed with the cache out.
 
     make bench     (or: .venv/bin/python bench/page_speed.py [--seconds 5] [--connections 16])
+    .venv/bin/python bench/page_speed.py --redis-outage-only    (the hung Redis alone)
 
 Load comes from wrk when it is installed (Debian: apt-get install wrk), else from a small
 Python client (slower: it measures less of the server's top speed). Every server listens on
@@ -195,7 +197,9 @@ def load_wrk(port, path, seconds, connections):
         return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
 
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    return rps, ms(50), ms(99), int(errors.group(1)) if errors else 0
+    value, unit = re.search(r"Latency\s+\S+\s+\S+\s+([\d.]+)(us|ms|s)", out).groups()
+    slowest = float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+    return rps, ms(50), ms(99), int(errors.group(1)) if errors else 0, slowest
 
 
 def load_python(port, path, seconds, connections):
@@ -219,7 +223,7 @@ def load_python(port, path, seconds, connections):
         t.join(seconds + 30)
     latencies.sort()
     q = statistics.quantiles(latencies, n=100)
-    return len(latencies) / seconds, q[49], q[98], 0
+    return len(latencies) / seconds, q[49], q[98], 0, latencies[-1]
 
 
 def uncached_queries(env):
@@ -262,7 +266,7 @@ def bench(label, env, seconds, connections, load):
                 if cached:  # warm the cache
                     for _ in range(3):
                         gzipped_bytes(port, path)
-                rps, p50, p99, errors = load(port, path, seconds, connections)
+                rps, p50, p99, errors, _ = load(port, path, seconds, connections)
                 row = results.setdefault(path, {"name": name})
                 if cached:
                     row.update(rps=rps, p50=p50, p99=p99, errors=errors)
@@ -294,12 +298,57 @@ def bench(label, env, seconds, connections, load):
     )
 
 
+def redis_outage(env, seconds, connections, load):
+    """The site with a Redis of the benchmark's own, paused (SIGSTOP) as a Redis that hangs is:
+    every page is rendered without the cache; the circuit breaker (pages/caching/breaker.py)
+    lets each worker wait for Redis once, then once per cool-down (a probe)."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        print("\nredis-server is not installed: the hung-Redis run is skipped.")
+        return
+    redis_port = free_port()
+    redis = subprocess.Popen(
+        [binary, "--bind", "127.0.0.1", "--port", str(redis_port), "--save", ""]
+        + ["--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    gunicorn, results = None, {}
+    try:
+        deadline = time.perf_counter() + 10
+        while not answers("127.0.0.1", redis_port) and time.perf_counter() < deadline:
+            time.sleep(0.05)
+        env = dict(env, REDIS_URL=f"redis://127.0.0.1:{redis_port}/0")
+        port = free_port()
+        gunicorn, _ = start_gunicorn(env, port, 300)
+        for _, path in PAGES:
+            gzipped_bytes(port, path)  # cached, as before an outage
+        os.kill(redis.pid, signal.SIGSTOP)
+        for name, path in PAGES:
+            results[path] = (name, *load(port, path, seconds, connections))
+    finally:
+        if gunicorn is not None:
+            stop(gunicorn)
+        os.kill(redis.pid, signal.SIGCONT)
+        stop(redis)
+
+    print("\n## Redis paused (SIGSTOP): the cache hangs, SQLite\n")
+    print("| Page | req/s | p50 ms | p99 ms | max ms |")
+    print("| --- | ---: | ---: | ---: | ---: |")
+    for path, (name, rps, p50, p99, errors, slowest) in results.items():
+        errors = f" ({errors} non-2xx)" if errors and "no-such" not in path else ""
+        print(f"| {name} `{path}` | {rps:,.0f}{errors} | {p50:.2f} | {p99:.2f} | {slowest:.0f} |")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seconds", type=int, default=5, help="load time per page")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--initiatives", type=int, default=1000)
     parser.add_argument("--links", type=int, default=5000)
+    parser.add_argument(
+        "--redis-outage-only", action="store_true", help="only the run with Redis paused"
+    )
     args = parser.parse_args()
 
     load = load_wrk if shutil.which("wrk") else load_python
@@ -318,7 +367,11 @@ def main():
         env = base_env(workdir, f"sqlite:///{workdir}/bench.sqlite3", redis_url)
         prepare(env, args.initiatives, args.links)
         label = "SQLite and Redis" if redis_url else "SQLite, no Redis: the page cache stays off"
+        if args.redis_outage_only:
+            redis_outage(env, args.seconds, args.connections, load)
+            return
         bench(label, env, args.seconds, args.connections, load)
+        redis_outage(env, args.seconds, args.connections, load)
 
         if answers("127.0.0.1", 5432) and redis_answers():
             database = "ioisite_bench"

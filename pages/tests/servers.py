@@ -1,7 +1,10 @@
-"""Real servers for the tests that deploy the site as docs/deployment.md says: gunicorn with
-production settings, the shipped nginx front, a Redis of the test's own and a mail server that
-keeps what it is sent. Every server listens on 127.0.0.1, on a free port, and is stopped by the
-test that started it (by its process group)."""
+"""Real servers for the tests that run the site as it is deployed: gunicorn with production
+settings, the shipped nginx front, a Redis of the test's own and a mail server that keeps what
+it is sent. Everything listens on 127.0.0.1, on a free port, and is stopped by the test that
+started it, through its own process group, never by name.
+
+Without `redis-server` or `nginx` installed the tests that need them are skipped
+(IOI_REQUIRE_REDIS=1 and IOI_REQUIRE_NGINX=1, set by .ci/run, make that a failure)."""
 
 import os
 import re
@@ -16,6 +19,7 @@ import threading
 import time
 from email import message_from_bytes, policy
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -23,6 +27,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
 GUNICORN = str(Path(PYTHON).parent / "gunicorn")
+PASSWORD = "a long password for the cache test"
 
 
 def free_port():
@@ -49,7 +54,10 @@ def wait_for(check, seconds, what):
 
 
 def stop(process):
+    """End a process this test started, and everything it started, then reap it. A stopped
+    (SIGSTOP) process is continued first, so that it can end."""
     if process.poll() is None:
+        os.killpg(process.pid, signal.SIGCONT)
         os.killpg(process.pid, signal.SIGTERM)
         try:
             process.wait(timeout=20)
@@ -87,6 +95,40 @@ def production_env(workdir, **variables):
     return env
 
 
+def site_env(workdir, redis_port, **extra):
+    """Production settings for the seeded site on a SQLite file in workdir, served over plain
+    http at 127.0.0.1, with the page cache on and the Redis on redis_port (None: no Redis)."""
+    env = production_env(
+        workdir,
+        DJANGO_SITE_URL="http://127.0.0.1",
+        DJANGO_SECURE_SSL_REDIRECT="0",
+        DATABASE_URL=f"sqlite:///{workdir}/site.sqlite3",
+        PAGE_CACHE_SECONDS="300",
+        DJANGO_SUPERUSER_PASSWORD=PASSWORD,
+    )
+    env.update(extra)
+    if redis_port is not None:
+        env["REDIS_URL"] = f"redis://127.0.0.1:{redis_port}/0"
+    return env
+
+
+def build_site(env):
+    """The release steps, in one process rather than four (each start-up costs seconds), and an
+    administrator. The static files are collected with their manifest but not compressed: that
+    takes seconds and nothing here reads the compressed copies. (The deployment drill runs the
+    steps exactly as docs/deployment.md lists them.)"""
+    release = (
+        "import django; django.setup(); from django.core.management import call_command as run; "
+        "from django.conf import settings; settings.STORAGES['staticfiles']['BACKEND'] = "
+        "'django.contrib.staticfiles.storage.ManifestStaticFilesStorage'; "
+        "run('migrate', interactive=False, verbosity=0); "
+        "run('collectstatic', interactive=False, verbosity=0); "
+        "run('load_ioi_content', verbosity=0); "
+        "run('createsuperuser', interactive=False, username='admin', email='a@b.org')"
+    )
+    subprocess.run([PYTHON, "-c", release], env=env, cwd=ROOT, check=True, capture_output=True)
+
+
 def manage(env, *args, check=True):
     """`python manage.py ...` in a process of its own, as a release step or cron line runs."""
     result = subprocess.run(
@@ -97,30 +139,43 @@ def manage(env, *args, check=True):
     return result
 
 
-def start_gunicorn(env, workers=2):
+def start_gunicorn(env, workers=1, log=None):
+    """gunicorn serving the site on a free port; returns the process and its base URL once it
+    accepts connections. Its log goes to `log` (an open file) if given."""
     port = free_port()
     process = subprocess.Popen(
         [GUNICORN, "-c", "ioisite/gunicorn.py", "--bind", f"127.0.0.1:{port}"]
         + ["--workers", str(workers), "--log-level", "error", "ioisite.wsgi"],
         env=env,
         cwd=ROOT,
+        stderr=log,
         start_new_session=True,
     )
-    wait_for(lambda: port_answers(port) or process.poll() is not None, 60, "gunicorn starting")
+    try:
+        wait_for(lambda: port_answers(port) or process.poll() is not None, 60, "gunicorn")
+    except AssertionError:
+        stop(process)
+        raise
     assert process.poll() is None, "gunicorn stopped at start-up"
-    return process, port
+    return process, f"http://127.0.0.1:{port}"
 
 
-def start_redis():
-    binary = required("redis-server", "these tests need a Redis of their own", "IOI_REQUIRE_REDIS")
-    port = free_port()
+def start_redis(port=None):
+    """A redis-server of the test's own, answering on 127.0.0.1; stop() it when done."""
+    binary = required("redis-server", "this test needs a Redis of its own", "IOI_REQUIRE_REDIS")
+    port = port or free_port()
     process = subprocess.Popen(
         [binary, "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no"],
         stdout=subprocess.DEVNULL,
         start_new_session=True,
     )
-    wait_for(lambda: port_answers(port), 10, "Redis starting")
-    return process, port
+    try:
+        wait_for(lambda: port_answers(port), 10, "Redis starting")
+    except AssertionError:
+        stop(process)
+        raise
+    process.port = port
+    return process
 
 
 NGINX_MAIN = """\
@@ -143,7 +198,7 @@ http {{
 """
 
 
-def start_nginx(env, workdir, upstream_port, *options):
+def start_nginx(env, workdir, upstream, *options):
     """The shipped front (`manage.py nginx_config`), inside the smallest main configuration
     Debian's /etc/nginx/nginx.conf would give it."""
     binary = required(
@@ -157,7 +212,7 @@ def start_nginx(env, workdir, upstream_port, *options):
         env,
         "nginx_config",
         "--upstream",
-        f"127.0.0.1:{upstream_port}",
+        urlsplit(upstream).netloc,
         "--listen",
         f"127.0.0.1:{port}",
         "--output",

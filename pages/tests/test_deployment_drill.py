@@ -96,12 +96,12 @@ def database():
 @pytest.fixture(scope="module")
 def deployment(tmp_path_factory, database):
     workdir = tmp_path_factory.mktemp("drill")
-    redis, redis_port = start_redis()
+    redis = start_redis()
     mail = MailServer()
     env = production_env(
         workdir,
         DATABASE_URL=database,
-        REDIS_URL=f"redis://127.0.0.1:{redis_port}/0",
+        REDIS_URL=f"redis://127.0.0.1:{redis.port}/0",
         DJANGO_SITE_URL=SITE,
         DJANGO_EMAIL_HOST="127.0.0.1",
         DJANGO_EMAIL_PORT=str(mail.port),
@@ -113,9 +113,9 @@ def deployment(tmp_path_factory, database):
         for line in runbook_block("release-steps"):
             run_documented(env, line)
         manage(env, "createsuperuser", "--noinput", "--username", "admin", "--email", "a@b.org")
-        app, app_port = start_gunicorn(env, workers=2)
+        app, app_url = start_gunicorn(env, workers=2)
         processes.append(app)
-        nginx, port = start_nginx(env, workdir, app_port, "--behind-proxy")
+        nginx, port = start_nginx(env, workdir, app_url, "--behind-proxy")
         processes.append(nginx)
         yield {
             "env": env,

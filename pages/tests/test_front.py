@@ -70,8 +70,8 @@ def front(tmp_path_factory):
     # seconds and which nginx does not need. Then an upload.
     release = RELEASE + UPLOAD
     rendition, document = manage(env, "shell", "-c", release).stdout.splitlines()[-1].split()
-    app, app_port = start_gunicorn(env, workers=WORKERS)
-    nginx, port = start_nginx(env, workdir, app_port, "--behind-proxy")
+    app, app_url = start_gunicorn(env, workers=WORKERS)
+    nginx, port = start_nginx(env, workdir, app_url, "--behind-proxy")
     reader = visitor(SITE, port)
     yield {
         "env": env,

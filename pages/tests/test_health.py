@@ -12,7 +12,7 @@ from conftest import clean_env
 def test_healthz_answers_200_when_the_database_answers(client):
     response = client.get("/healthz/")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok"}
     assert "no-cache" in response["Cache-Control"]
 
 
@@ -37,7 +37,7 @@ def test_healthz_answers_503_when_the_database_does_not():
     )
     status, body = result.stdout.strip().split(" ", 1)
     assert status == "503", result.stderr
-    assert json.loads(body)["database"] == "unreachable"
+    assert json.loads(body) == {"status": "unavailable", "database": "unreachable", "cache": "ok"}
 
 
 @pytest.mark.django_db
