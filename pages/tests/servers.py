@@ -234,13 +234,15 @@ def start_nginx(env, workdir, upstream, *options):
 
 
 class MailServer(socketserver.ThreadingTCPServer):
-    """A mail server that keeps every message it is sent (just enough SMTP for Django)."""
+    """A mail server that keeps every message it is sent, and each one's envelope recipients:
+    just enough SMTP for Django's backend. It serves from a thread of its own until close()."""
 
     daemon_threads = True
     allow_reuse_address = True
 
     def __init__(self):
-        self.messages = []
+        self.messages = []  # email.message.EmailMessage, as received
+        self.received = []  # the envelope recipients of each, lower-cased
         self.lock = threading.Lock()
         super().__init__(("127.0.0.1", 0), SMTPHandler)
         self.thread = threading.Thread(target=self.serve_forever, kwargs={"poll_interval": 0.05})
@@ -254,33 +256,48 @@ class MailServer(socketserver.ThreadingTCPServer):
     def close(self):
         self.shutdown()
         self.server_close()
+        self.thread.join(timeout=10)
 
 
 class SMTPHandler(socketserver.StreamRequestHandler):
+    timeout = 30
+
     def reply(self, line):
         self.wfile.write(f"{line}\r\n".encode())
 
     def handle(self):
         self.reply("220 test mail server")
-        while line := self.rfile.readline(4096):
-            command = line.decode("ascii", "replace").strip().upper()
-            if command.startswith(("EHLO", "HELO")):
-                self.reply("250 test")
-            elif command == "DATA":
-                self.reply("354 end with .")
-                data = []
-                while (chunk := self.rfile.readline(65536)) not in (b".\r\n", b""):
-                    data.append(chunk[1:] if chunk.startswith(b"..") else chunk)
+        recipients, data, reading_data = [], [], False
+        for _ in range(100_000):  # lines in one connection: far more than a few emails take
+            line = self.rfile.readline(65_536)
+            if not line:
+                return
+            if reading_data:
+                if line.rstrip(b"\r\n") != b".":
+                    data.append(line[1:] if line.startswith(b"..") else line)
+                    continue
+                message = message_from_bytes(b"".join(data), policy=policy.default)
                 with self.server.lock:
-                    self.server.messages.append(
-                        message_from_bytes(b"".join(data), policy=policy.default)
-                    )
+                    self.server.messages.append(message)
+                    self.server.received.append(tuple(recipients))
+                recipients, data, reading_data = [], [], False
                 self.reply("250 kept")
-            elif command == "QUIT":
+                continue
+            command = line.decode("ascii", "replace").strip()
+            verb = command[:4].upper()
+            if verb in ("EHLO", "HELO", "MAIL", "RSET", "NOOP"):
+                self.reply("250 ok")
+            elif verb == "RCPT":
+                recipients.append(command.split(":", 1)[1].strip(" <>").lower())
+                self.reply("250 ok")
+            elif verb == "DATA":
+                reading_data = True
+                self.reply("354 end with .")
+            elif verb == "QUIT":
                 self.reply("221 bye")
                 return
-            else:  # MAIL FROM, RCPT TO, RSET, NOOP
-                self.reply("250 ok")
+            else:
+                self.reply("502 not here")
 
 
 def csrf_token(html):

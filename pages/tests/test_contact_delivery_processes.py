@@ -5,13 +5,9 @@ of the test's own that counts what reaches it.
 PostgreSQL only: SQLite lets one process write at a time, so processes there never race the way
 they do in production. CI's second pass sets DATABASE_URL and runs it."""
 
-import os
 import secrets
-import signal
-import socketserver
 import subprocess
 import sys
-import threading
 import time
 from collections import Counter
 from datetime import timedelta
@@ -26,6 +22,8 @@ from conftest import clean_env
 from pages.contacts.models import ContactMessage
 from pages.contacts.tasks import send_contact_message_email
 from pages.models import OrganisationSettings
+
+from .servers import MailServer, stop
 
 ROOT = Path(__file__).resolve().parents[2]
 MESSAGES = 120
@@ -46,79 +44,17 @@ call_command(*sys.argv[3:])
 """
 
 
-class MailServer(socketserver.ThreadingTCPServer):
-    """Just enough SMTP for Django's backend, on 127.0.0.1: it notes each message's recipients
-    once the whole message has arrived."""
-
-    daemon_threads = True
-    allow_reuse_address = True
-
-    def __init__(self):
-        super().__init__(("127.0.0.1", 0), SMTPHandler)
-        self.received = []
-        self.lock = threading.Lock()
-
-
-class SMTPHandler(socketserver.StreamRequestHandler):
-    timeout = 30
-
-    def reply(self, line):
-        self.wfile.write(line.encode() + b"\r\n")
-
-    def handle(self):
-        self.reply("220 test mail server")
-        recipients, reading_data = [], False
-        for _ in range(100_000):  # lines in one connection: far more than a few emails take
-            line = self.rfile.readline(10_000)
-            if not line:
-                return
-            if reading_data:
-                if line.rstrip(b"\r\n") == b".":
-                    with self.server.lock:
-                        self.server.received.append(tuple(recipients))
-                    recipients, reading_data = [], False
-                    self.reply("250 queued")
-                continue
-            command = line.decode("ascii", "replace").strip()
-            verb = command[:4].upper()
-            if verb == "EHLO":
-                self.reply("250 test mail server")
-            elif verb in ("HELO", "MAIL", "RSET", "NOOP"):
-                self.reply("250 ok")
-            elif verb == "RCPT":
-                recipients.append(command.split(":", 1)[1].strip(" <>").lower())
-                self.reply("250 ok")
-            elif verb == "DATA":
-                reading_data = True
-                self.reply("354 go on")
-            elif verb == "QUIT":
-                self.reply("221 bye")
-                return
-            else:
-                self.reply("502 not here")
-
-
 @pytest.fixture
 def mail_server():
     server = MailServer()
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
-    thread.start()
     yield server
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=10)
+    server.close()
 
 
 def database_url():
     db = connection.settings_dict
     password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
     return f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
-def stop(process):
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=10)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -151,10 +87,10 @@ def test_worker_and_retry_command_at_the_same_moment_send_each_email_once(
     env = clean_env(
         DJANGO_SETTINGS_MODULE="ioisite.settings.production",
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
-        DJANGO_ALLOWED_HOSTS="127.0.0.1",
+        DJANGO_SITE_URL="https://ioi.test",
         DATABASE_URL=database_url(),
         DJANGO_EMAIL_HOST="127.0.0.1",
-        DJANGO_EMAIL_PORT=str(mail_server.server_address[1]),
+        DJANGO_EMAIL_PORT=str(mail_server.port),
         DJANGO_LOG_LEVEL="ERROR",
     )
     gate = tmp_path / "go"

@@ -507,7 +507,7 @@ def production(database_url, **environment):
     env.update(
         DJANGO_SETTINGS_MODULE="ioisite.settings.production",
         DJANGO_SECRET_KEY="a-production-like-key-for-the-link-checker-tests",
-        DJANGO_ALLOWED_HOSTS="www.example.org",
+        DJANGO_SITE_URL="https://www.example.org",
         DATABASE_URL=database_url,
         **environment,
     )
