@@ -19,6 +19,8 @@ help:
 	@echo "make bench      benchmarks; figures are printed, never asserted"
 	@echo "make audit      Lighthouse scores and axe violations per page (needs Chromium, npm)"
 	@echo "make screenshots  retake the pictures in docs/editors.md (needs Chromium)"
+	@echo "make backup     back up the database and media to one file in BACKUP_DIR (default backups/)"
+	@echo "make restore BACKUP=<file>  restore a backup (asks first; NOINPUT=1 does not)"
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' \
@@ -95,6 +97,15 @@ audit: $(VENV)/.dev-installed
 screenshots: $(VENV)/.dev-installed
 	IOI_REQUIRE_BROWSER=1 IOI_SCREENSHOTS=$(CURDIR)/docs/img \
 		$(BIN)/python -m pytest -q pages/tests/test_moderation_browser.py
+
+# One file holding the database and the media folder, safe while the site serves; the restore
+# checks the whole file before it changes anything (docs/deployment.md: schedule, runbook).
+.PHONY: backup restore
+backup: $(VENV)/.runtime-installed
+	$(MANAGE) backup_site
+
+restore: $(VENV)/.runtime-installed
+	$(MANAGE) restore_site $(if $(BACKUP),"$(BACKUP)") $(if $(NOINPUT),--noinput)
 
 clean-venv:
 	rm -rf $(VENV)

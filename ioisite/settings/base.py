@@ -332,6 +332,10 @@ LINKCHECK = {"concurrency": 10, "per_host": 2, "timeout": 10.0}
 # should keep it.
 LINK_CHECKER_ALLOWED_HOSTS = env_list("LINK_CHECKER_ALLOWED_HOSTS")
 
+# Backups (`make backup`, `manage.py backup_site`; docs/deployment.md): one file each, holding
+# the database and the media folder, written here. Keep copies off the machine too.
+BACKUP_DIR = Path(os.environ.get("BACKUP_DIR") or BASE_DIR / "backups")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
