@@ -1,0 +1,3 @@
+class BackupRefused(Exception):
+    """A file that is not a backup of this site, or is damaged, or cannot be restored here. The
+    message says which, for the person running the restore; nothing has been changed."""
