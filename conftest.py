@@ -54,6 +54,7 @@ SHARED_BY_THE_FILE = {
     "pages/tests/test_page_cache_processes.py",
     "pages/tests/test_front.py",
     "pages/tests/test_cache_outage.py",
+    "pages/tests/test_backup_drill.py",
 }
 
 
