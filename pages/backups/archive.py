@@ -114,12 +114,8 @@ def read(path, folder):
     path = Path(path)
     if not path.is_file():
         raise BackupRefused(f"There is no backup file at {path}. Nothing was changed.")
-    try:
-        tar = tarfile.open(path, "r|")
-    except tarfile.TarError:
-        raise not_ours(path, "it is not a tar archive") from None
     copies = {}
-    with tar:
+    with _open(path) as tar:
         try:
             first = tar.next()
             if first is None or first.name != MANIFEST or not first.isfile():
@@ -131,7 +127,9 @@ def read(path, folder):
             while (found := tar.next()) is not None:
                 entry = expected.get(found.name)
                 if entry is None or found.name in copies or not found.isfile():
-                    raise damaged(path, f"it holds {found.name!r}, which its manifest does not list")
+                    raise damaged(
+                        path, f"it holds {found.name!r}, which its manifest does not list"
+                    )
                 copies[found.name] = _copy_checked(path, tar, found, entry, Path(folder))
         except (tarfile.TarError, EOFError):
             raise damaged(path, "the file ends in the middle of its contents") from None
@@ -139,6 +137,13 @@ def read(path, folder):
     if missing:
         raise damaged(path, f"the file ends before {', '.join(missing)}")
     return manifest, copies
+
+
+def _open(path):
+    try:
+        return tarfile.open(path, "r|")
+    except tarfile.TarError:
+        raise not_ours(path, "it is not a tar archive") from None
 
 
 def _copy_checked(path, tar, found, entry, folder):

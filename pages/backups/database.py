@@ -32,7 +32,7 @@ class SqliteDatabase(SqliteBackupConnector):
         return f"the SQLite database {self.settings['NAME']}"
 
     def exists(self):
-        return Path(self.settings["NAME"]).is_file()
+        return self.connection.is_in_memory_db() or Path(self.settings["NAME"]).is_file()
 
     def check(self, copy, shown_as):
         db = sqlite3.connect(f"file:{copy}?mode=ro", uri=True)
@@ -106,7 +106,9 @@ KINDS = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
 def this_database():
     """The connector for the site's database, or BackupRefused for a kind it cannot back up."""
     if connection.vendor not in CONNECTORS:
-        raise BackupRefused(f"Backups are made of SQLite or PostgreSQL only, not {connection.vendor}.")
+        raise BackupRefused(
+            f"Backups are made of SQLite or PostgreSQL only, not {connection.vendor}."
+        )
     return CONNECTORS[connection.vendor]()
 
 

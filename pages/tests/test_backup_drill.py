@@ -12,6 +12,7 @@ refused with everything as it was.
 The commands run in processes of their own, on the drill's own database and media folder:
 nothing here touches the suite's test database."""
 
+import gzip
 import hashlib
 import json
 import os
@@ -20,11 +21,14 @@ import secrets
 import shutil
 import subprocess
 import sys
+import tarfile
 import threading
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 import pytest
+
+from pages.backups import archive
 
 from .servers import PYTHON, ROOT, build_site, production_env, start_gunicorn, stop
 
@@ -155,9 +159,11 @@ def served(base_url, content):
     with httpx.Client(base_url=base_url, timeout=30, headers={"Host": "127.0.0.1"}) as client:
         for address in [*content["pages"], *content["hidden"], content["document"]]:
             response = client.get(address)
-            body = HIDDEN_VALUE.sub(r'\1"', response.text) if "html" in response.headers.get(
-                "content-type", ""
-            ) else response.content.hex()
+            body = (
+                HIDDEN_VALUE.sub(r'\1"', response.text)
+                if "html" in response.headers.get("content-type", "")
+                else response.content.hex()
+            )
             answers[address] = (response.status_code, hashlib.sha256(body.encode()).hexdigest())
     return answers
 
@@ -343,3 +349,23 @@ def test_a_restore_nobody_confirmed_is_refused_and_nothing_changes(drill, backup
     result = make(drill.measured, "restore", BACKUP=backup["path"])  # no input at all
     refused(drill, result, "there was no answer", before)
     assert "--noinput" in result.stderr
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason="psql's one transaction: the PostgreSQL pass")
+def test_a_database_restore_that_fails_halfway_changes_nothing(drill, backup, tmp_path):
+    before = drill.state()
+    with tarfile.open(backup["path"]) as tar:
+        manifest = json.load(tar.extractfile("manifest.json"))
+        dump = gzip.decompress(tar.extractfile("database.sql.gz").read())
+        (tmp_path / "media.tar.gz").write_bytes(tar.extractfile("media.tar.gz").read())
+    # A statement that fails after every table has been dropped and loaded again.
+    end = b"\n-- PostgreSQL database dump complete"
+    assert end in dump
+    failing = dump.replace(end, b"\nSELECT 1/0;" + end)
+    (tmp_path / "database.sql.gz").write_bytes(gzip.compress(failing))
+    path = tmp_path / "failing.tar"
+    fields = {k: v for k, v in manifest.items() if k not in ("format", "version", "members")}
+    archive.write(path, fields, [tmp_path / "database.sql.gz", tmp_path / "media.tar.gz"])
+    result = make(drill.measured, "restore", BACKUP=path, NOINPUT=1)
+    refused(drill, result, "The database could not be restored", before)
+    assert "division by zero" in result.stderr

@@ -49,7 +49,8 @@ class Command(BaseCommand):
                 raise CommandError(str(refusal)) from None
             except (CommandConnectorError, DatabaseError) as error:
                 raise CommandError(
-                    f"The database could not be restored, and was left as it was: {error}"
+                    "The database could not be restored. Nothing was changed: the database "
+                    f"and the media folder are as they were.\n{error}"
                 ) from None
         # Pages and Wagtail's site lookup cached from the database before the restore.
         invalidate()

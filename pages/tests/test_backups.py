@@ -1,0 +1,381 @@
+"""backup_site and restore_site in this process: what the backup file holds, pruning, and every
+kind of file a restore must refuse before it changes anything. The tests of refusals use no
+database at all, so a refusal that came too late would fail on pytest-django's guard; the
+round trip itself is the drill's (test_backup_drill.py), on a database of its own."""
+
+import gzip
+import hashlib
+import io
+import json
+import os
+import secrets
+import sqlite3
+import tarfile
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+
+from pages.backups import archive, media
+from pages.backups.operations import PREFIX, SUFFIX, size_text
+
+VENDOR = connection.vendor
+OTHER_VENDOR = {"sqlite": "postgresql", "postgresql": "sqlite"}[VENDOR]
+
+
+@pytest.fixture
+def folders(tmp_path, settings):
+    """A media folder with an image and a document, and an empty folder for backups."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.BACKUP_DIR = tmp_path / "backups"
+    (settings.MEDIA_ROOT / "original_images").mkdir(parents=True)
+    (settings.MEDIA_ROOT / "original_images" / "workshop.png").write_bytes(b"\x89PNG picture")
+    (settings.MEDIA_ROOT / "documents").mkdir()
+    (settings.MEDIA_ROOT / "documents" / "report.pdf").write_bytes(b"%PDF-1.4 report")
+    return settings.MEDIA_ROOT, settings.BACKUP_DIR
+
+
+def tree(folder):
+    """Every path under `folder` with its file's hash: what a refused restore must not change."""
+    return {
+        str(path.relative_to(folder)): (
+            hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "folder"
+        )
+        for path in sorted(Path(folder).rglob("*"))
+    }
+
+
+def database_member(folder, vendor=VENDOR, readable=True):
+    """A database member as backup_site writes one for `vendor`."""
+    if vendor == "sqlite":
+        raw = folder / "raw.sqlite3"
+        raw.unlink(missing_ok=True)
+        if readable:
+            with sqlite3.connect(raw) as db:
+                db.execute("CREATE TABLE django_migrations (id integer, app text, name text)")
+            db.close()
+        else:
+            raw.write_bytes(b"SQLite format 3\x00" + b"\x07" * 4000)
+        data, name = raw.read_bytes(), "database.sqlite3.gz"
+    else:
+        end = b"-- PostgreSQL database dump complete\n--\n" if readable else b""
+        data, name = (
+            b"--\n-- PostgreSQL database dump\n--\nSELECT 1;\n--\n" + end,
+            "database.sql.gz",
+        )
+    member = folder / name
+    member.write_bytes(gzip.compress(data))
+    return member
+
+
+def media_member(folder, files=None):
+    source = folder / "media-source"
+    for name, content in (files or {"original_images/workshop.png": b"restored"}).items():
+        (source / name).parent.mkdir(parents=True, exist_ok=True)
+        (source / name).write_bytes(content)
+    member = folder / "media.tar.gz"
+    with open(member, "wb") as packed:
+        media.pack(source, packed)
+    return member
+
+
+def fields(vendor=VENDOR, migrations=()):
+    return {
+        "site": {"name": "Invest in Open Infrastructure", "url": ""},
+        "created_at": "2026-01-01T03:00:00Z",
+        "database": {"vendor": vendor, "migrations": list(migrations)},
+        "media": {"files": 1, "bytes": 8},
+    }
+
+
+def craft(folder, *, vendor=VENDOR, migrations=(), readable=True, media_archive=None, **extra):
+    """A backup made with the format's own writer, so that each test can vary one thing."""
+    work = folder / "craft"
+    work.mkdir(exist_ok=True)
+    members = [database_member(work, vendor, readable), media_archive or media_member(work)]
+    path = folder / f"{PREFIX}20260101-030000Z-{secrets.token_hex(3)}{SUFFIX}"
+    archive.write(path, {**fields(vendor, migrations), **extra}, members)
+    return path
+
+
+def restore(path, **options):
+    call_command("restore_site", str(path), interactive=False, stdout=io.StringIO(), **options)
+
+
+def assert_refused(path, message, media_root):
+    before = tree(media_root)
+    with pytest.raises(CommandError) as refusal:
+        restore(path)
+    assert message in str(refusal.value)
+    assert "Nothing was changed." in str(refusal.value)
+    assert tree(media_root) == before
+
+
+# What backup_site writes
+
+
+@pytest.mark.django_db
+def test_backup_site_writes_one_private_file_whose_manifest_checks_every_member(folders):
+    media_root, backups = folders
+    (media_root / "linked.png").symlink_to(media_root / "original_images" / "workshop.png")
+    (media_root / f"{media.UNPACKED}0123").mkdir()  # an interrupted restore's leftovers
+    (media_root / f"{media.UNPACKED}0123" / "old.png").write_bytes(b"old")
+    out = io.StringIO()
+    call_command("backup_site", stdout=out)
+
+    (path,) = backups.iterdir()
+    assert path.name.startswith(PREFIX) and path.name.endswith(SUFFIX)
+    assert out.getvalue().splitlines()[0] == f"{path.resolve()}  {size_text(path.stat().st_size)}"
+    assert "2 media files" in out.getvalue()
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert backups.stat().st_mode & 0o777 == 0o700
+
+    with tarfile.open(path) as tar:
+        names = tar.getnames()
+        manifest = json.load(tar.extractfile("manifest.json"))
+        contents = {name: tar.extractfile(name).read() for name in names[1:]}
+    assert names[0] == "manifest.json"
+    assert manifest["format"] == "ioisite-backup" and manifest["version"] == 1
+    assert manifest["site"]["name"] == "Invest in Open Infrastructure"
+    assert manifest["database"]["vendor"] == VENDOR
+    assert "wagtailcore.0001_initial" in manifest["database"]["migrations"]
+    assert [m["name"] for m in manifest["members"]] == names[1:]
+    for member in manifest["members"]:
+        assert hashlib.sha256(contents[member["name"]]).hexdigest() == member["sha256"]
+        assert len(contents[member["name"]]) == member["bytes"]
+    with tarfile.open(fileobj=io.BytesIO(contents["media.tar.gz"])) as packed:
+        assert sorted(packed.getnames()) == [
+            "documents",
+            "documents/report.pdf",
+            "original_images",
+            "original_images/workshop.png",
+        ]
+        assert packed.extractfile("documents/report.pdf").read() == b"%PDF-1.4 report"
+    database = gzip.decompress(contents[names[1]])
+    if VENDOR == "sqlite":
+        assert database.startswith(b"SQLite format 3\x00")
+    else:
+        assert b"CREATE TABLE public.wagtailcore_page" in database
+
+
+@pytest.mark.django_db
+def test_keep_deletes_only_the_oldest_backups(folders):
+    _, backups = folders
+    backups.mkdir()
+    old = [backups / f"{PREFIX}2025010{n}-030000Z{SUFFIX}" for n in (1, 2, 3)]
+    for path in old:
+        path.write_bytes(b"an old backup")
+    (backups / "notes.txt").write_text("not a backup")
+
+    call_command("backup_site", keep=2, stdout=io.StringIO())
+
+    remaining = sorted(path.name for path in backups.iterdir())
+    assert len(remaining) == 3
+    assert old[2].name in remaining and "notes.txt" in remaining
+    with pytest.raises(CommandError, match="--keep must be 1 or more"):
+        call_command("backup_site", keep=0, stdout=io.StringIO())
+
+
+# Files restore_site refuses, before anything is changed
+
+
+def test_a_random_file_is_not_a_backup(folders, tmp_path):
+    path = tmp_path / "random.tar"
+    path.write_bytes(os.urandom(20_000))
+    assert_refused(path, "is not a backup of this site: it is not a tar archive", folders[0])
+
+
+def test_an_empty_file_is_not_a_backup(folders, tmp_path):
+    path = tmp_path / "empty.tar"
+    path.touch()
+    assert_refused(path, "is not a backup of this site", folders[0])
+
+
+def test_a_missing_file_is_named(folders, tmp_path):
+    assert_refused(tmp_path / "nowhere.tar", "There is no backup file at", folders[0])
+    assert_refused(tmp_path, "There is no backup file at", folders[0])  # a folder
+
+
+def test_another_tar_archive_is_not_a_backup(folders, tmp_path):
+    path = tmp_path / "photos.tar"
+    with tarfile.open(path, "w") as tar:
+        tar.add(folders[0] / "documents" / "report.pdf", arcname="report.pdf")
+    assert_refused(path, "it has no backup manifest", folders[0])
+
+
+@pytest.mark.parametrize(
+    "manifest, message",
+    [
+        (b"not json", "its manifest is not readable"),
+        (b'["a list"]', "it has no backup manifest"),
+        (b'{"format": "other-site-backup", "version": 1}', "it is a 'other-site-backup' file"),
+        (b'{"format": "ioisite-backup", "version": 2, "members": []}', "format version 2"),
+        (b'{"format": "ioisite-backup", "version": 1, "members": [{"name": "../x"}]}', "list"),
+    ],
+)
+def test_a_manifest_that_is_not_ours_is_refused(folders, tmp_path, manifest, message):
+    path = tmp_path / "other.tar"
+    with tarfile.open(path, "w") as tar:
+        info = tarfile.TarInfo("manifest.json")
+        info.size = len(manifest)
+        tar.addfile(info, io.BytesIO(manifest))
+    before = tree(folders[0])
+    with pytest.raises(CommandError, match="Nothing was changed") as refusal:
+        restore(path)
+    assert message in str(refusal.value)
+    assert tree(folders[0]) == before
+
+
+def test_a_backup_cut_short_anywhere_is_refused(folders, tmp_path):
+    data = craft(tmp_path).read_bytes()
+    with tarfile.open(fileobj=io.BytesIO(data)) as tar:
+        member_ends = [m.offset_data + m.size for m in tar.getmembers()]
+    # Past the last member's end come only the zeros that pad a tar: every byte that matters
+    # is before it.
+    cuts = sorted({*range(0, member_ends[-1], member_ends[-1] // 25), *member_ends})
+    cuts[-1] -= 1
+    for cut in cuts:
+        path = tmp_path / f"cut-{cut}.tar"
+        path.write_bytes(data[:cut])
+        expected = "damaged or incomplete" if cut >= 512 else "is not a backup of this site"
+        assert_refused(path, expected, folders[0])
+
+
+def test_a_changed_byte_is_refused(folders, tmp_path):
+    path = craft(tmp_path)
+    with tarfile.open(path) as tar:
+        offset = tar.getmember("media.tar.gz").offset_data + 20
+    data = bytearray(path.read_bytes())
+    data[offset] ^= 0xFF
+    path.write_bytes(bytes(data))
+    assert_refused(path, "media.tar.gz is not the file its manifest describes", folders[0])
+
+
+def test_a_member_the_manifest_does_not_list_is_refused(folders, tmp_path):
+    path = craft(tmp_path)
+    with tarfile.open(path, "a") as tar:
+        tar.add(folders[0] / "documents" / "report.pdf", arcname="extra.pdf")
+    assert_refused(path, "it holds 'extra.pdf', which its manifest does not list", folders[0])
+
+
+def test_a_manifest_without_media_or_database_details_is_refused(folders, tmp_path):
+    assert_refused(craft(tmp_path, database={}), "does not describe its database", folders[0])
+    assert_refused(craft(tmp_path, media="lots"), "does not describe its media", folders[0])
+
+
+def test_a_backup_of_the_other_kind_of_database_is_refused(folders, tmp_path):
+    assert_refused(
+        craft(tmp_path, vendor=OTHER_VENDOR),
+        f"database, and this site runs on {'SQLite' if VENDOR == 'sqlite' else 'PostgreSQL'}",
+        folders[0],
+    )
+
+
+def test_a_backup_from_a_newer_version_of_the_site_is_refused(folders, tmp_path):
+    path = craft(tmp_path, migrations=["wagtailcore.0001_initial", "pages.9999_from_the_future"])
+    assert_refused(path, "made by a newer version of the site", folders[0])
+
+
+def test_a_database_that_is_not_whole_is_refused(folders, tmp_path):
+    assert_refused(craft(tmp_path, readable=False), "The database in", folders[0])
+
+
+def test_a_database_member_that_does_not_unpack_is_refused(folders, tmp_path):
+    work = tmp_path / "work"
+    work.mkdir()
+    broken = work / ("database.sqlite3.gz" if VENDOR == "sqlite" else "database.sql.gz")
+    broken.write_bytes(gzip.compress(b"x" * 5000)[:-30])
+    path = tmp_path / "broken.tar"
+    archive.write(path, fields(), [broken, media_member(work)])
+    assert_refused(path, "its database cannot be unpacked", folders[0])
+
+
+def unsafe_media(folder, add):
+    member = folder / "media.tar.gz"
+    with tarfile.open(member, "w:gz") as tar:
+        add(tar)
+    return member
+
+
+def file_entry(name, data=b"x"):
+    def add(tar):
+        info = tarfile.TarInfo(name)
+        info.size = len(data)
+        tar.addfile(info, io.BytesIO(data))
+
+    return add
+
+
+def link_entry(tar):
+    info = tarfile.TarInfo("images/passwd")
+    info.type, info.linkname = tarfile.SYMTYPE, "/etc/passwd"
+    tar.addfile(info)
+
+
+def twice(tar):
+    file_entry("images/a.png")(tar)
+    file_entry("images/a.png")(tar)
+
+
+@pytest.mark.parametrize(
+    "add, message",
+    [
+        (file_entry("../outside.txt"), "outside the media folder"),
+        (file_entry("/etc/cron.d/evil"), "outside the media folder"),
+        (file_entry(".restoring-x/a.png"), "outside the media folder"),
+        (link_entry, "which is not a file or a folder"),
+        (twice, "holds the same file twice"),
+    ],
+)
+def test_a_media_archive_that_would_write_elsewhere_is_refused_before_the_database(
+    folders, tmp_path, add, message
+):
+    work = tmp_path / "work"
+    work.mkdir()
+    path = craft(tmp_path, media_archive=unsafe_media(work, add))
+    # Were the database touched, pytest-django would fail the test: it has no access here.
+    assert_refused(path, message, folders[0])
+    assert not (folders[0].parent / "outside.txt").exists()
+
+
+def test_a_damaged_media_archive_is_refused_before_the_database(folders, tmp_path):
+    work = tmp_path / "work"
+    work.mkdir()
+    member = work / "media.tar.gz"
+    member.write_bytes(gzip.compress(b"not a tar archive" * 100))
+    assert_refused(craft(tmp_path, media_archive=member), "media archive is damaged", folders[0])
+
+
+# Asking first
+
+
+def test_a_restore_is_not_done_without_a_yes(folders, tmp_path, monkeypatch):
+    path = craft(tmp_path)
+    before = tree(folders[0])
+    for typed, message in [("", "there was no answer"), ("no\n", "Nothing was restored.")]:
+        monkeypatch.setattr("sys.stdin", io.StringIO(typed))
+        out = io.StringIO()
+        with pytest.raises(CommandError, match=message):
+            call_command("restore_site", str(path), stdout=out)
+        assert "It checks out whole" in out.getvalue()
+        assert "everything since the backup is lost" in out.getvalue()
+        assert tree(folders[0]) == before
+
+
+def test_without_a_file_restore_site_lists_the_backups(folders, tmp_path):
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="Say which backup to restore"):
+        call_command("restore_site", stdout=out)
+    assert "There are no backups in" in out.getvalue()
+
+    folders[1].mkdir()
+    older = folders[1] / f"{PREFIX}20250101-030000Z{SUFFIX}"
+    newer = folders[1] / f"{PREFIX}20250102-030000Z{SUFFIX}"
+    for path in (older, newer):
+        path.write_bytes(b"x" * 2500)
+    out = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("restore_site", stdout=out)
+    lines = out.getvalue().splitlines()
+    assert lines[1:] == [f"  {newer}  2.5 KB", f"  {older}  2.5 KB"]
