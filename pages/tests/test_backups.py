@@ -8,7 +8,9 @@ import hashlib
 import io
 import json
 import os
+import re
 import secrets
+import shlex
 import sqlite3
 import tarfile
 from pathlib import Path
@@ -20,6 +22,7 @@ from django.db import connection
 from pages.backups import archive, media
 from pages.backups.operations import PREFIX, SUFFIX, size_text
 
+RUNBOOK = Path(__file__).resolve().parents[2] / "docs" / "deployment.md"
 VENDOR = connection.vendor
 OTHER_VENDOR = {"sqlite": "postgresql", "postgresql": "sqlite"}[VENDOR]
 
@@ -175,6 +178,16 @@ def test_keep_deletes_only_the_oldest_backups(folders):
     assert old[2].name in remaining and "notes.txt" in remaining
     with pytest.raises(CommandError, match="--keep must be 1 or more"):
         call_command("backup_site", keep=0, stdout=io.StringIO())
+
+
+@pytest.mark.django_db
+def test_the_nightly_backup_line_in_the_runbook_runs_as_written(folders):
+    block = re.search(r"<!-- backup-lines\b.*?-->\n```\n(.*?)```", RUNBOOK.read_text(), re.S)
+    (line,) = [line for line in block.group(1).splitlines() if line.strip()]
+    words = shlex.split(line.split("#", 1)[0])[5:]  # after the five time fields
+    assert words[:2] == ["python", "manage.py"]
+    call_command(*words[2:], stdout=io.StringIO())
+    assert len(list(folders[1].glob(f"{PREFIX}*{SUFFIX}"))) == 1
 
 
 # Files restore_site refuses, before anything is changed
