@@ -13,12 +13,13 @@ import shlex
 import sqlite3
 from pathlib import Path
 
+from dbbackup.db.exceptions import CommandConnectorError
 from dbbackup.db.postgresql import PgDumpConnector
 from dbbackup.db.sqlite import SqliteBackupConnector
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.db.migrations.recorder import MigrationRecorder
 
-from .errors import BackupRefused
+from .errors import BackupRefused, DatabaseToolFailed
 
 # django-dbbackup sets this logger to DEBUG itself, which would print every pg_dump command
 # line into each cron mail.
@@ -49,11 +50,19 @@ class SqliteDatabase(SqliteBackupConnector):
                 "Nothing was changed."
             )
 
+    def dump(self):
+        try:
+            return self.create_dump()
+        except (sqlite3.Error, DatabaseError) as error:
+            raise DatabaseToolFailed(f"SQLite could not copy the database: {error}") from None
+
     def restore(self, copy):
-        connection.ensure_connection()
         source = sqlite3.connect(f"file:{copy}?mode=ro", uri=True)
         try:
+            connection.ensure_connection()
             source.backup(connection.connection)
+        except (sqlite3.Error, DatabaseError) as error:
+            raise DatabaseToolFailed(f"SQLite could not write the database: {error}") from None
         finally:
             source.close()
             connection.close()
@@ -94,9 +103,18 @@ class PostgresDatabase(PgDumpConnector):
                 f"The database in {shown_as} is not a whole PostgreSQL dump. Nothing was changed."
             )
 
+    def dump(self):
+        try:
+            return self.create_dump()
+        except CommandConnectorError as error:
+            raise DatabaseToolFailed(str(error)) from None
+
     def restore(self, copy):
         with open(copy, "rb") as dump:
-            self.restore_dump(dump)
+            try:
+                self.restore_dump(dump)
+            except CommandConnectorError as error:
+                raise DatabaseToolFailed(str(error)) from None
 
 
 CONNECTORS = {"sqlite": SqliteDatabase, "postgresql": PostgresDatabase}

@@ -123,11 +123,18 @@ def swap_in(root, unpacked):
     """Makes the unpacked files the media folder's contents; what was there is deleted."""
     root = Path(root)
     aside = root / f"{MOVED_ASIDE}{unpacked.name[len(UNPACKED) :]}"
-    aside.mkdir()
-    for entry in root.iterdir():
-        if not _ours(entry.name):
-            entry.rename(aside / entry.name)
-    for entry in unpacked.iterdir():
-        entry.rename(root / entry.name)
-    unpacked.rmdir()
+    try:
+        aside.mkdir()
+        for entry in root.iterdir():
+            if not _ours(entry.name):
+                entry.rename(aside / entry.name)
+        for entry in unpacked.iterdir():
+            entry.rename(root / entry.name)
+        unpacked.rmdir()
+    except OSError as error:
+        raise OSError(
+            f"The database was restored, but the media files could not be moved into place "
+            f"({error}). The backup's files are in {unpacked}, the ones they replace in "
+            f"{aside}: move them by hand."
+        ) from error
     shutil.rmtree(aside)

@@ -48,7 +48,7 @@ def back_up(folder, keep=None):
         work = Path(work)
         # The database before the media: an upload's file is written before its row, so every
         # file the dump names is already there when the media folder is read.
-        dump = connector.create_dump()
+        dump = connector.dump()
         with gzip.open(work / connector.member, "wb") as packed:
             shutil.copyfileobj(dump, packed)
         dump.close()
@@ -163,7 +163,13 @@ def restore(checked):
     """Restores a checked backup: the media unpacked beside the live files, then the database
     in one step, then the unpacked media swapped in. A failure before the swap leaves both as
     they were."""
-    unpacked = media.unpack(checked.media_archive, settings.MEDIA_ROOT)
+    try:
+        unpacked = media.unpack(checked.media_archive, settings.MEDIA_ROOT)
+    except OSError as error:
+        raise BackupRefused(
+            f"The media could not be unpacked into {settings.MEDIA_ROOT} ({error}). "
+            "Nothing was changed."
+        ) from None
     try:
         checked.connector.restore(checked.database_copy)
     except BaseException:

@@ -12,6 +12,8 @@ import re
 import secrets
 import shlex
 import sqlite3
+import subprocess
+import sys
 import tarfile
 from pathlib import Path
 
@@ -19,10 +21,12 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
+from conftest import clean_env
 from pages.backups import archive, media
 from pages.backups.operations import PREFIX, SUFFIX, size_text
 
-RUNBOOK = Path(__file__).resolve().parents[2] / "docs" / "deployment.md"
+ROOT = Path(__file__).resolve().parents[2]
+RUNBOOK = ROOT / "docs" / "deployment.md"
 VENDOR = connection.vendor
 OTHER_VENDOR = {"sqlite": "postgresql", "postgresql": "sqlite"}[VENDOR]
 
@@ -392,3 +396,36 @@ def test_without_a_file_restore_site_lists_the_backups(folders, tmp_path):
         call_command("restore_site", stdout=out)
     lines = out.getvalue().splitlines()
     assert lines[1:] == [f"  {newer}  2.5 KB", f"  {older}  2.5 KB"]
+
+
+# Nothing to back up with
+
+
+def run_backup_site(tmp_path, **variables):
+    return subprocess.run(
+        [sys.executable, "manage.py", "backup_site"],
+        env=clean_env(BACKUP_DIR=str(tmp_path / "backups"), **variables),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_backup_site_says_so_when_there_is_no_database_yet(tmp_path):
+    missing = tmp_path / "never-made.sqlite3"
+    result = run_backup_site(tmp_path, DATABASE_URL=f"sqlite:///{missing}")
+    assert result.returncode == 1
+    assert "No backup was written. There is nothing to back up" in result.stderr
+    assert str(missing) in result.stderr
+    assert not missing.exists(), "looking for the database must not make an empty one"
+    assert not (tmp_path / "backups").exists()
+
+
+@pytest.mark.skipif(VENDOR != "postgresql", reason="pg_dump is PostgreSQL's")
+def test_backup_site_says_what_to_install_without_pg_dump(tmp_path):
+    result = run_backup_site(tmp_path, DATABASE_URL=os.environ["DATABASE_URL"], PATH="/nowhere")
+    assert result.returncode == 1
+    assert "No backup was written." in result.stderr
+    assert "'pg_dump' not found" in result.stderr and "postgresql-client" in result.stderr
+    assert list((tmp_path / "backups").iterdir()) == [], "a failed backup left a file behind"

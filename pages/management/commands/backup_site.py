@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from pages.backups.errors import BackupRefused
+from pages.backups.errors import BackupRefused, DatabaseToolFailed
 from pages.backups.operations import back_up, files_text, size_text
 
 
@@ -24,8 +24,8 @@ class Command(BaseCommand):
             raise CommandError(f"--keep must be 1 or more (got {keep}).")
         try:
             backup = back_up(settings.BACKUP_DIR, keep=keep)
-        except BackupRefused as refusal:
-            raise CommandError(str(refusal)) from None
+        except (BackupRefused, DatabaseToolFailed) as refusal:
+            raise CommandError(f"No backup was written. {refusal}") from None
         media = backup.manifest["media"]
         self.stdout.write(
             f"{backup.path.resolve()}  {size_text(backup.size)}\n"

@@ -1,14 +1,13 @@
 import tempfile
 import time
 
-from dbbackup.db.exceptions import CommandConnectorError
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import DatabaseError, connection
+from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from wagtail.models import Site
 
-from pages.backups.errors import BackupRefused
+from pages.backups.errors import BackupRefused, DatabaseToolFailed
 from pages.backups.operations import backups_in, check, files_text, restore, size_text
 from pages.caching.invalidation import invalidate
 
@@ -49,7 +48,9 @@ class Command(BaseCommand):
                 restore(checked)
             except BackupRefused as refusal:
                 raise CommandError(str(refusal)) from None
-            except (CommandConnectorError, DatabaseError) as error:
+            except OSError as error:
+                raise CommandError(str(error)) from None
+            except DatabaseToolFailed as error:
                 raise CommandError(
                     "The database could not be restored. Nothing was changed: the database "
                     f"and the media folder are as they were.\n{error}"
