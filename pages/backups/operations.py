@@ -89,9 +89,7 @@ def backups_in(folder):
 def prune(folder, keep):
     """Deletes all but the newest `keep` backups in `folder`; returns what it deleted. Other
     files in the folder are never touched."""
-    if keep < 1:
-        raise ValueError("keep at least one backup")
-    old = backups_in(folder)[:-keep]
+    old = backups_in(folder)[:-keep] if keep > 0 else []
     for path in old:
         path.unlink()
     return old

@@ -22,7 +22,8 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from conftest import clean_env
-from pages.backups import archive, media
+from pages.backups import archive, database, media
+from pages.backups.errors import BackupRefused
 from pages.backups.operations import PREFIX, SUFFIX, size_text
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -429,3 +430,84 @@ def test_backup_site_says_what_to_install_without_pg_dump(tmp_path):
     assert "No backup was written." in result.stderr
     assert "'pg_dump' not found" in result.stderr and "postgresql-client" in result.stderr
     assert list((tmp_path / "backups").iterdir()) == [], "a failed backup left a file behind"
+
+
+@pytest.mark.django_db
+def test_a_site_without_uploads_yet_is_backed_up(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "no-media-yet"
+    settings.BACKUP_DIR = tmp_path / "backups"
+    out = io.StringIO()
+    call_command("backup_site", stdout=out)
+    assert "0 media files (0 bytes)" in out.getvalue()
+    (path,) = settings.BACKUP_DIR.iterdir()
+    with tarfile.open(path) as tar, tarfile.open(fileobj=tar.extractfile("media.tar.gz")) as packed:
+        assert packed.getnames() == []
+
+
+def test_a_manifest_far_too_large_is_not_ours(folders, tmp_path):
+    path = tmp_path / "huge.tar"
+    with tarfile.open(path, "w") as tar:
+        info = tarfile.TarInfo("manifest.json")
+        info.size = archive.MAX_MANIFEST_BYTES + 1
+        tar.addfile(info, io.BytesIO(b" " * info.size))
+    assert_refused(path, "its manifest is far too large", folders[0])
+
+
+def test_a_backup_without_a_database_is_refused(folders, tmp_path):
+    work = tmp_path / "work"
+    work.mkdir()
+    notes = work / "notes.gz"
+    notes.write_bytes(gzip.compress(b"notes"))
+    path = tmp_path / "no-database.tar"
+    archive.write(path, fields(), [notes, media_member(work)])
+    assert_refused(path, "its manifest lists neither a database nor the media", folders[0])
+
+
+def test_a_media_folder_that_cannot_be_made_is_refused_before_the_database(
+    folders, tmp_path, settings
+):
+    settings.MEDIA_ROOT = tmp_path / "a-file"
+    settings.MEDIA_ROOT.write_text("not a folder")
+    with pytest.raises(CommandError, match="The media could not be unpacked into") as refusal:
+        restore(craft(tmp_path))
+    assert "Nothing was changed." in str(refusal.value)
+    assert settings.MEDIA_ROOT.read_text() == "not a folder"
+
+
+@pytest.mark.parametrize(
+    "vendor, readable",
+    [("sqlite", True), ("sqlite", False), ("postgresql", True), ("postgresql", False)],
+)
+def test_each_database_kind_knows_a_whole_copy_from_a_broken_one(tmp_path, vendor, readable):
+    copy = tmp_path / "database"
+    copy.write_bytes(gzip.decompress(database_member(tmp_path, vendor, readable).read_bytes()))
+    check = database.CONNECTORS[vendor].check
+    if readable:
+        check(None, copy, "the backup")
+    else:
+        with pytest.raises(BackupRefused, match="The database in the backup is not"):
+            check(None, copy, "the backup")
+
+
+def test_a_database_that_cannot_be_written_is_left_as_it_was_and_so_is_the_media(tmp_path):
+    """In a process of its own, on SQLite: the database's folder does not exist."""
+    backup = craft(tmp_path, vendor="sqlite")
+    media_root = tmp_path / "media"
+    (media_root / "images").mkdir(parents=True)
+    (media_root / "images" / "kept.png").write_bytes(b"kept")
+    before = tree(media_root)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "restore_site", "--noinput", str(backup)],
+        env=clean_env(
+            DATABASE_URL=f"sqlite:///{tmp_path}/no-such-folder/site.sqlite3",
+            DJANGO_MEDIA_ROOT=str(media_root),
+        ),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 1
+    assert "The database could not be restored. Nothing was changed" in result.stderr
+    assert "unable to open database file" in result.stderr
+    assert tree(media_root) == before
