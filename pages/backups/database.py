@@ -26,6 +26,10 @@ from .errors import BackupRefused, DatabaseToolFailed
 logging.getLogger("dbbackup.command").setLevel(logging.WARNING)
 
 
+def read_only(path):
+    return sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
+
+
 class SqliteDatabase(SqliteBackupConnector):
     member = "database.sqlite3.gz"
 
@@ -35,8 +39,9 @@ class SqliteDatabase(SqliteBackupConnector):
     def exists(self):
         return self.connection.is_in_memory_db() or Path(self.settings["NAME"]).is_file()
 
-    def check(self, copy, shown_as):
-        db = sqlite3.connect(f"file:{copy}?mode=ro", uri=True)
+    @staticmethod
+    def check(copy, shown_as):
+        db = read_only(copy)
         try:
             verdict = db.execute("PRAGMA integrity_check").fetchone()[0]
             tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
@@ -44,7 +49,9 @@ class SqliteDatabase(SqliteBackupConnector):
             verdict, tables = str(error), set()
         finally:
             db.close()
-        if verdict != "ok" or "django_migrations" not in tables:
+        if verdict == "ok" and "django_migrations" not in tables:
+            verdict = "it has no django_migrations table"
+        if verdict != "ok":
             raise BackupRefused(
                 f"The database in {shown_as} is not a readable site database ({verdict}). "
                 "Nothing was changed."
@@ -57,7 +64,7 @@ class SqliteDatabase(SqliteBackupConnector):
             raise DatabaseToolFailed(f"SQLite could not copy the database: {error}") from None
 
     def restore(self, copy):
-        source = sqlite3.connect(f"file:{copy}?mode=ro", uri=True)
+        source = read_only(copy)
         try:
             connection.ensure_connection()
             source.backup(connection.connection)
@@ -92,7 +99,8 @@ class PostgresDatabase(PgDumpConnector):
     def exists(self):
         return True  # connecting says so, with the server's own words
 
-    def check(self, copy, shown_as):
+    @staticmethod
+    def check(copy, shown_as):
         with open(copy, "rb") as dump:
             head = dump.read(100)
             dump.seek(0, 2)

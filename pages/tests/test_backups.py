@@ -483,10 +483,10 @@ def test_each_database_kind_knows_a_whole_copy_from_a_broken_one(tmp_path, vendo
     copy.write_bytes(gzip.decompress(database_member(tmp_path, vendor, readable).read_bytes()))
     check = database.CONNECTORS[vendor].check
     if readable:
-        check(None, copy, "the backup")
+        check(copy, "the backup")
     else:
         with pytest.raises(BackupRefused, match="The database in the backup is not"):
-            check(None, copy, "the backup")
+            check(copy, "the backup")
 
 
 def test_a_database_that_cannot_be_written_is_left_as_it_was_and_so_is_the_media(tmp_path):
