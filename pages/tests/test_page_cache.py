@@ -13,6 +13,7 @@ from pages.contacts.models import Contact, ContactPurpose
 from pages.discovery.site_address import sync_default_site
 from pages.links.models import Link, LinkCategory
 from pages.models import OrganisationSettings
+from pages.people.models import Person
 
 HIT = "hit"
 
@@ -130,6 +131,7 @@ def _make(model_name, site_tree):
         "pages.link": lambda: Link.objects.create(title="New", url="https://example.org/n"),
         "pages.linkcategory": lambda: LinkCategory.objects.create(name="Data", slug="data"),
         "pages.organisationsettings": lambda: OrganisationSettings.load(),
+        "pages.person": lambda: Person.objects.create(given_names="Ada", family_name="Byline"),
         "wagtailcore.pageviewrestriction": lambda: PageViewRestriction.objects.create(
             page=site_tree.about, restriction_type=PageViewRestriction.LOGIN
         ),
@@ -150,6 +152,7 @@ SHOWN_ON_PAGES = [
     "pages.link",
     "pages.linkcategory",
     "pages.organisationsettings",
+    "pages.person",
     "wagtailcore.pageviewrestriction",
     "wagtailcore.site",
     "wagtailimages.image",
