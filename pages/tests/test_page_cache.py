@@ -338,3 +338,40 @@ def test_cdn_purges_name_the_sites_public_address(settings, cdn, site_tree, publ
     publish(site_tree.about, introduction="Purge me on the public host.")
     assert "ioi.test/about/" in cdn.purged
     assert all(p.startswith("ioi.test/") for p in cdn.purged), cdn.purged
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/news/?tag=funding",
+        "/research/?type=report&year=2024",
+        "/research/publication-1/",
+        "/research/publication-1/cite/bibtex/",
+        "/feeds/news/",
+    ],
+)
+def test_research_and_news_are_served_from_the_cache_until_a_post_is_published(
+    client, site_tree, publish, django_assert_num_queries, url
+):
+    assert state(client.get(url)) == "miss"
+    with django_assert_num_queries(0):
+        assert state(client.get(url)) == HIT
+    publish(site_tree.posts[0], title="A new headline")
+    assert state(client.get(url)) == "miss"
+
+
+@pytest.mark.django_db
+def test_renaming_an_author_empties_the_cache_of_their_bylines(
+    client, site_tree, django_capture_on_commit_callbacks
+):
+    ada = Person.objects.create(given_names="Ada", family_name="Lovelace")
+    post = site_tree.posts[0]
+    post.authors.add(type(post.authors.first())(person=ada, sort_order=1))
+    post.save_revision().publish()
+    client.get("/news/")
+    with django_capture_on_commit_callbacks(execute=True):
+        ada.family_name = "King"
+        ada.save()
+    html = client.get("/news/").content.decode()
+    assert "Ada King" in html and "Lovelace" not in html
