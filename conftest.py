@@ -5,8 +5,8 @@ the tests in pages/ reach the home page only through these fixtures."""
 
 import os
 import shutil
-from contextlib import ExitStack
-from datetime import timedelta
+from contextlib import ExitStack, contextmanager
+from datetime import date, timedelta
 from io import BytesIO
 from pathlib import Path
 from types import SimpleNamespace
@@ -20,6 +20,7 @@ from django.core.management import call_command
 from django.test import override_settings
 from django.utils import timezone
 from PIL import Image as PILImage
+from wagtail.documents.models import Document
 from wagtail.images.models import Image
 from wagtail.models import Collection, Locale, Page, Site
 from wagtail.signal_handlers import disable_reference_index_auto_update
@@ -33,9 +34,17 @@ from pages.models import (
     ImpactPage,
     InitiativeIndexPage,
     InitiativePage,
+    NewsAuthor,
+    NewsIndexPage,
+    NewsPage,
     OrganisationSettings,
+    PeopleIndexPage,
+    PublicationAuthor,
+    PublicationPage,
+    ResearchIndexPage,
     StandardPage,
 )
+from pages.people.models import Person
 
 CHROMIUM = os.environ.get("IOI_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -166,11 +175,11 @@ def build_home(**fields):
     return home
 
 
-def build_initiatives(index, count, start=1, indexed=True):
-    """Initiatives published a minute apart, in order: the last is the latest. With
-    indexed=False (a large site for counting queries) Wagtail's search and reference indexes
-    are not kept up to date while they are made, which makes building a thousand much faster."""
-    first = timezone.now() - timedelta(days=1)
+@contextmanager
+def indexing(indexed):
+    """With indexed=False (a large site for counting queries) Wagtail's search and reference
+    indexes are not kept up to date while pages are made, which makes building a thousand much
+    faster."""
     with ExitStack() as unindexed:
         if not indexed:
             search = {
@@ -179,6 +188,13 @@ def build_initiatives(index, count, start=1, indexed=True):
             }
             unindexed.enter_context(override_settings(WAGTAILSEARCH_BACKENDS=search))
             unindexed.enter_context(disable_reference_index_auto_update())
+        yield
+
+
+def build_initiatives(index, count, start=1, indexed=True):
+    """Initiatives published a minute apart, in order: the last is the latest."""
+    first = timezone.now() - timedelta(days=1)
+    with indexing(indexed):
         return [
             add_page(
                 index,
@@ -192,6 +208,95 @@ def build_initiatives(index, count, start=1, indexed=True):
             )
             for n in range(start, start + count)
         ]
+
+
+def make_document(title="Full report", content=b"%PDF-1.4\n% a report\n", name="report.pdf"):
+    root_collection()
+    return Document.objects.create(title=title, file=ContentFile(content, name))
+
+
+def make_person(given="Ada", family="Lovelace", **fields):
+    return Person.objects.create(given_names=given, family_name=family, **fields)
+
+
+PUBLICATION_TYPES = ["report", "landscape-scan", "brief", "article", "dataset"]
+
+
+def build_research(home, count=3, start=1, indexed=True, authors=()):
+    """A research index and `count` publications, one a year back from 2024 and by type in
+    turn, each by the organisation and then `authors` (people), in that order."""
+    index = add_page(
+        home,
+        ResearchIndexPage,
+        title="Research",
+        slug="research",
+        introduction="<p>Our reports.</p>",
+        show_in_menus=True,
+    )
+    publications = build_publications(index, count, start, indexed, authors)
+    return index, publications
+
+
+def build_publications(index, count, start=1, indexed=True, authors=()):
+    with indexing(indexed):
+        made = []
+        for n in range(start, start + count):
+            credits = [PublicationAuthor(organisation="Invest in Open Infrastructure")] + [
+                PublicationAuthor(person=person) for person in authors
+            ]
+            for order, credit in enumerate(credits):
+                credit.sort_order = order
+            made.append(
+                add_page(
+                    index,
+                    PublicationPage,
+                    title=f"Publication {n}",
+                    slug=f"publication-{n}",
+                    publication_type=PUBLICATION_TYPES[(n - 1) % len(PUBLICATION_TYPES)],
+                    published_on=date(2024 - (n - 1) % 5, 6, 1 + (n - 1) % 28),
+                    abstract=f"Abstract of publication {n}.",
+                    body=[paragraph(f"<p>Body of publication {n}.</p>")],
+                    authors=credits,
+                )
+            )
+        return made
+
+
+def build_news(home, count=3, start=1, indexed=True, tags=("funding",), authors=()):
+    """A news index and `count` posts, a day apart (the last is the latest), each tagged."""
+    index = add_page(
+        home,
+        NewsIndexPage,
+        title="News",
+        slug="news",
+        introduction="<p>Our news.</p>",
+        show_in_menus=True,
+    )
+    return index, build_posts(index, count, start, indexed, tags, authors)
+
+
+def build_posts(index, count, start=1, indexed=True, tags=("funding",), authors=()):
+    first = date(2024, 1, 1)
+    with indexing(indexed):
+        made = []
+        for n in range(start, start + count):
+            credits = [NewsAuthor(organisation="Invest in Open Infrastructure")] + [
+                NewsAuthor(person=person) for person in authors
+            ]
+            for order, credit in enumerate(credits):
+                credit.sort_order = order
+            post = NewsPage(
+                title=f"Post {n}",
+                slug=f"post-{n}",
+                published_on=first + timedelta(days=n),
+                summary=f"Summary of post {n}.",
+                body=[paragraph(f"<p>Body of post {n}.</p>")],
+                authors=credits,
+            )
+            post.tags.add(*tags)
+            index.add_child(instance=post)
+            made.append(post)
+        return made
 
 
 def build_site(initiatives=3):
@@ -242,6 +347,9 @@ def build_site(initiatives=3):
         body=[paragraph("<p>Our history.</p>")],
         show_in_menus=True,
     )
+    research, publications = build_research(home, 2)
+    news, posts = build_news(home, 2)
+    people = add_page(home, PeopleIndexPage, title="People", slug="people")
     return SimpleNamespace(
         home=home,
         index=index,
@@ -249,6 +357,11 @@ def build_site(initiatives=3):
         impact=impact,
         contact=contact,
         about=about,
+        research=research,
+        publications=publications,
+        news=news,
+        posts=posts,
+        people=people,
     )
 
 

@@ -32,6 +32,10 @@ AUDITED = [
     ("an initiative", "/initiatives/research/"),
     ("impact", "/impact/"),
     ("contact", "/contact/"),
+    ("research", "/research/"),
+    ("a publication", "/research/state-of-open-infrastructure-2025/"),
+    ("news", "/news/"),
+    ("a news post", "/news/infra-finder/"),
     ("search", "/search/?q=open+infrastructure"),
 ]
 CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]

@@ -1,6 +1,8 @@
-"""Data at scale for the page benchmark: the seeded site plus N initiatives and M library links.
+"""Data at scale for the page benchmark: the seeded site plus N initiatives, M library links,
+and P publications and P news posts.
 
-    DJANGO_SETTINGS_MODULE=... DATABASE_URL=... python bench/generate_data.py [initiatives] [links]
+    DJANGO_SETTINGS_MODULE=... DATABASE_URL=... \
+        python bench/generate_data.py [initiatives] [links] [publications and posts]
 
 Idempotent: what already exists is counted, not made again."""
 
@@ -13,7 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
-def main(initiatives=1000, links=5000):
+def main(initiatives=1000, links=5000, items=1000):
     import django
 
     django.setup()
@@ -22,7 +24,16 @@ def main(initiatives=1000, links=5000):
     from django.utils import timezone
 
     from pages.links.models import Link, LinkCategory
-    from pages.models import InitiativeIndexPage, InitiativePage
+    from pages.models import (
+        InitiativeIndexPage,
+        InitiativePage,
+        NewsAuthor,
+        NewsIndexPage,
+        NewsPage,
+        PublicationAuthor,
+        PublicationPage,
+        ResearchIndexPage,
+    )
 
     call_command("load_ioi_content", verbosity=0)
     index = InitiativeIndexPage.objects.get()
@@ -51,9 +62,40 @@ def main(initiatives=1000, links=5000):
         )
         for n in range(have, links)
     )
-    print(f"{InitiativePage.objects.count()} initiatives, {Link.objects.count()} links")
+    research = ResearchIndexPage.objects.get()
+    news = NewsIndexPage.objects.get()
+    kinds = ["report", "landscape-scan", "brief", "article", "dataset"]
+    with transaction.atomic():
+        for n in range(PublicationPage.objects.count(), items):
+            research.add_child(
+                instance=PublicationPage(
+                    title=f"Bench publication {n}",
+                    slug=f"bench-publication-{n}",
+                    publication_type=kinds[n % len(kinds)],
+                    published_on=(start + timedelta(days=n)).date(),
+                    abstract=f"What bench publication {n} found, in a paragraph.",
+                    authors=[PublicationAuthor(organisation="Invest in Open Infrastructure")],
+                )
+            )
+            research.refresh_from_db()
+        for n in range(NewsPage.objects.count(), items):
+            post = NewsPage(
+                title=f"Bench post {n}",
+                slug=f"bench-post-{n}",
+                published_on=(start + timedelta(days=n)).date(),
+                summary=f"The news of bench post {n}.",
+                body=[{"type": "paragraph", "value": f"<p>The story of post {n}.</p>"}],
+                authors=[NewsAuthor(organisation="Invest in Open Infrastructure")],
+            )
+            post.tags.add("funding" if n % 2 else "research")
+            news.add_child(instance=post)
+            news.refresh_from_db()
+    print(
+        f"{InitiativePage.objects.count()} initiatives, {Link.objects.count()} links, "
+        f"{PublicationPage.objects.count()} publications, {NewsPage.objects.count()} posts"
+    )
 
 
 if __name__ == "__main__":
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ioisite.settings.dev")
-    main(*(int(a) for a in sys.argv[1:3]))
+    main(*(int(a) for a in sys.argv[1:4]))

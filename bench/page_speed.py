@@ -44,6 +44,13 @@ PAGES = [
     ("standard (about)", "/about/"),
     ("resources", "/resources/"),
     ("resources, page 20", "/resources/?page=20"),
+    ("research index", "/research/"),
+    ("research, by type and year", "/research/?type=report&year=2024"),
+    ("publication", "/research/bench-publication-500/"),
+    ("citation (BibTeX)", "/research/bench-publication-500/cite/bibtex/"),
+    ("news index", "/news/"),
+    ("news, by tag, page 20", "/news/?tag=funding&page=20"),
+    ("news post", "/news/bench-post-500/"),
     ("404", "/no-such-page/"),
 ]
 

@@ -91,20 +91,28 @@ class HomePage(OneQueryViewRestrictions, HeroImageMixin, Page):
         "pages.ImpactPage",
         "pages.ContactPage",
         "pages.ResourcesPage",
+        "pages.ResearchIndexPage",
+        "pages.NewsIndexPage",
+        "pages.PeopleIndexPage",
         "pages.StandardPage",
     ]
 
     template = "home/home_page.html"
 
     def route(self, request, path_components):
-        """Find a page below in one query by its URL path, where Wagtail walks the tree a level
-        (and two queries) at a time. Anything not found that way (a routable page's sub-path,
-        a missing page) takes Wagtail's own route, which also answers 404."""
+        """Find the page in one query by its URL path, where Wagtail walks the tree a level (and
+        two queries) at a time: the deepest page whose path starts the address, which routes
+        the rest (a routable page's sub-path: a form's thank-you page, a citation download).
+        Nothing found that way (a missing page) takes Wagtail's own route, which answers 404."""
         if path_components:
-            url_path = f"{self.url_path}{'/'.join(path_components)}/"
-            found = Page.objects.filter(url_path=url_path).first()
+            prefixes = [
+                f"{self.url_path}{'/'.join(path_components[:n])}/"
+                for n in range(1, len(path_components) + 1)
+            ]
+            found = Page.objects.filter(url_path__in=prefixes).order_by("-depth").first()
             if found is not None:
-                return found.specific.route(request, [])
+                remaining = path_components[found.depth - self.depth :]
+                return found.specific.route(request, remaining)
         return super().route(request, path_components)
 
     def key_activities(self):

@@ -6,10 +6,11 @@ Django imports, so it can be read by the management command and by tests alike.
 
 IMPACT_URL = "https://investinopen.org/our-impact/"
 WORK_URL = "https://investinopen.org/work/"
-RESEARCH_URL = "https://investinopen.org/research/"
-FUND_URL = (
-    "https://investinopen.org/blog/invest-in-open-infrastructure-announces-2-7m-commitment-"
-    "from-founding-group-for-the-ioi-fund-for-network-adoption"
+# The old site's post announcing the fund: the seeded news post keeps its slug, so that its old
+# address (/blog/<slug>/) redirects to the new one (/news/<slug>/).
+FUND_POST_SLUG = (
+    "invest-in-open-infrastructure-announces-2-7m-commitment-from-founding-group-for-the-ioi-"
+    "fund-for-network-adoption"
 )
 NEWSLETTER_URL = "https://share.investinopen.org/newsletter"
 CONTACT_EMAIL = "info@investinopen.org"
@@ -184,7 +185,11 @@ INITIATIVES = [
             ),
         ],
         "related_links": [
-            {"title": "IOI research, including the landscape scan", "url": RESEARCH_URL},
+            {"title": "Our reports and landscape scans", "page": "research-index"},
+            {
+                "title": "The State of Open Infrastructure 2025",
+                "page": "state-of-open-infrastructure-2025",
+            },
         ],
         "call_to_action": {
             "heading": "Use our research",
@@ -230,8 +235,9 @@ INITIATIVES = [
             {
                 "title": "Announcement of the founding commitment to the IOI Fund for Network "
                 "Adoption",
-                "url": FUND_URL,
+                "page": FUND_POST_SLUG,
             },
+            {"title": "News of our funds and programmes", "page": "news-index"},
         ],
         "call_to_action": {
             "heading": "Collaborate with us",
@@ -515,16 +521,6 @@ LINKS = {
         "ioi-work",
         "How IOI supports the projects and institutions behind open infrastructure.",
     ),
-    RESEARCH_URL: (
-        "IOI research, including the landscape scan",
-        "reports",
-        "Studies of the open infrastructure landscape, its costs and its funding.",
-    ),
-    FUND_URL: (
-        "Founding commitment to the IOI Fund for Network Adoption",
-        "news",
-        "The announcement of the fund that helps regional networks adopt open infrastructure.",
-    ),
     IMPACT_URL: (
         "Evidence of IOI's impact",
         "reports",
@@ -535,4 +531,247 @@ LINKS = {
         "news",
         "News and updates from IOI by email.",
     ),
+}
+
+# Research and news. No real person's name is invented: the organisation is the author of
+# everything seeded. No DOI or figure appears that the seed documents do not give.
+IOI = "Invest in Open Infrastructure"
+
+RESEARCH_INDEX = {
+    "key": "research-index",
+    "title": "Research",
+    "slug": "research",
+    "search_description": (
+        "IOI's reports, landscape scans and briefs on how open research infrastructure is "
+        "funded, governed and sustained. Free to read, download and cite."
+    ),
+    "introduction": (
+        "<p>Our research looks at how the open infrastructure behind research is funded, run and "
+        "kept going, so that funders and institutions can decide where their support will count. "
+        "Everything here is free to read, download and cite.</p>"
+    ),
+}
+
+PUBLICATIONS = [
+    {
+        "title": "State of Open Infrastructure 2025",
+        "slug": "state-of-open-infrastructure-2025",
+        "publication_type": "report",
+        "published_on": (2025, 1, 1),
+        "published_precision": "year",
+        "abstract": (
+            "The 2025 edition of our yearly report follows the money behind open research "
+            "infrastructure. It analyses 641 grants, worth about $550M in all, awarded between "
+            "2001 and 2024, and asks which services receive steady support, which rely on "
+            "short-term grants, and where funders could act together."
+        ),
+        "body": [
+            ("heading", {"text": "What the report covers", "level": "h2"}),
+            (
+                "paragraph",
+                (
+                    "<p>Building on the previous edition, this report widens the set of grants "
+                    "it tracks and looks further back in time. It is meant for funders, "
+                    "librarians and the teams who run open infrastructure, and for anyone who "
+                    "wants evidence rather than anecdote about how this work is paid for.</p>"
+                ),
+            ),
+            (
+                "statistics",
+                {
+                    "heading": "The edition in figures",
+                    "statistics": [
+                        {"figure": "641", "label": "Grants analysed"},
+                        {"figure": "About $550M", "label": "Funding covered"},
+                        {"figure": "2001–2024", "label": "Years covered"},
+                    ],
+                },
+            ),
+        ],
+        "authors": [{"organisation": IOI}],
+        "related_initiatives": ["research"],
+    },
+    {
+        "title": "State of Open Infrastructure 2024",
+        "slug": "state-of-open-infrastructure-2024",
+        "publication_type": "report",
+        "published_on": (2024, 1, 1),
+        "published_precision": "year",
+        "abstract": (
+            "Our 2024 report on how open infrastructure for research is funded. It brings "
+            "together 514 grants from 23 funders, about $415.8M in all, to show where support "
+            "goes, how long it lasts and where the gaps are."
+        ),
+        "body": [
+            ("heading", {"text": "Why it matters", "level": "h2"}),
+            (
+                "paragraph",
+                (
+                    "<p>Open infrastructure is used by everyone and paid for by few. By putting "
+                    "grants from many funders side by side, the report makes it possible to see "
+                    "the whole picture rather than one funder's share of it.</p>"
+                ),
+            ),
+            (
+                "statistics",
+                {
+                    "heading": "The edition in figures",
+                    "statistics": [
+                        {"figure": "514", "label": "Grants analysed"},
+                        {"figure": "23", "label": "Funders"},
+                        {"figure": "About $415.8M", "label": "Funding covered"},
+                    ],
+                },
+            ),
+        ],
+        "authors": [{"organisation": IOI}],
+        "related_initiatives": ["research"],
+    },
+    {
+        "title": "The Future of Open Scholarship",
+        "slug": "future-of-open-scholarship",
+        "publication_type": "report",
+        "published_on": (2021, 7, 1),
+        "published_precision": "month",
+        "abstract": (
+            "What do the people who lead research institutions, libraries and infrastructure "
+            "projects think open scholarship needs next? This report gathers the views of more "
+            "than 115 leaders from over 75 organisations in 18 countries, and draws out the "
+            "priorities they share for funding and governing open infrastructure."
+        ),
+        "body": [
+            (
+                "paragraph",
+                (
+                    "<p>The consultation behind this report listened to a wide range of voices: "
+                    "funders, librarians, researchers and the people who build and run "
+                    "infrastructure. Its findings shaped the direction of our later work.</p>"
+                ),
+            ),
+        ],
+        "authors": [{"organisation": IOI}],
+        "related_initiatives": ["research", "collaboration"],
+    },
+]
+
+NEWS_INDEX = {
+    "key": "news-index",
+    "title": "News",
+    "slug": "news",
+    "search_description": (
+        "News and updates from Invest in Open Infrastructure: our funds, programmes, research "
+        "and tools."
+    ),
+    "introduction": (
+        "<p>Updates on our funds and programmes, new research and the tools we build for the "
+        "open infrastructure community.</p>"
+    ),
+}
+
+NEWS_POSTS = [
+    {
+        "title": "A founding group of funders commits US$2.7M to the IOI Fund for Network Adoption",
+        "slug": FUND_POST_SLUG,
+        "summary": (
+            "A new coordinated fund will help regional research and education networks adopt "
+            "open infrastructure, starting with two inaugural grantees."
+        ),
+        "body": [
+            (
+                "paragraph",
+                (
+                    "<p>A founding group of funders has committed US$2.7M to the IOI Fund for "
+                    "Network Adoption. The fund supports regional networks that want to adopt "
+                    "open infrastructure and share it with the institutions they serve.</p>"
+                    "<p>The call for applications drew more than 100 applications from 22 "
+                    "countries. The first two grantees are LA Referencia and the UbuntuNet "
+                    "Alliance, each of which can receive up to US$1.5M.</p>"
+                ),
+            ),
+        ],
+        "authors": [{"organisation": IOI}],
+        "tags": ["funding", "Fund for Network Adoption"],
+        "related_initiatives": ["collaboration"],
+        "related_publications": [],
+    },
+    {
+        "title": "What the Open Infrastructure Fund pilot showed",
+        "slug": "open-infrastructure-fund-pilot",
+        "summary": (
+            "Our participatory pilot fund shared US$130,000 between eight projects, chosen from "
+            "197 applications in 51 countries."
+        ),
+        "body": [
+            (
+                "paragraph",
+                (
+                    "<p>The Open Infrastructure Fund pilot tried a different way of giving: the "
+                    "community took part in deciding where the money went. It supported capacity "
+                    "building, community governance and critical shared infrastructure, with 60% "
+                    "of the funds set aside for projects in low- and middle-income economies.</p>"
+                    "<p>Applications were open in English and in Spanish. We received 197 of "
+                    "them, from 51 countries, and eight projects were funded.</p>"
+                ),
+            ),
+        ],
+        "authors": [{"organisation": IOI}],
+        "tags": ["funding", "Open Infrastructure Fund"],
+        "related_initiatives": ["collaboration"],
+        "related_publications": [],
+    },
+    {
+        "title": "Infra Finder: compare open infrastructure services side by side",
+        "slug": "infra-finder",
+        "summary": (
+            "Infra Finder helps institutions discover open infrastructure services and compare "
+            "two to four of them at a time."
+        ),
+        "body": [
+            (
+                "paragraph",
+                (
+                    "<p>Choosing which open infrastructure to support or adopt is hard when the "
+                    "information is scattered. Infra Finder, launched in January 2024, brings it "
+                    "together in one catalogue, and lets you set two to four services side by "
+                    "side.</p>"
+                    "<p>By 2025 the catalogue had grown to more than 100 entries.</p>"
+                ),
+            ),
+        ],
+        "authors": [{"organisation": IOI}],
+        "tags": ["Infra Finder", "tools"],
+        "related_initiatives": ["research"],
+        "related_publications": [],
+    },
+    {
+        "title": "Reading the State of Open Infrastructure 2025",
+        "slug": "reading-the-state-of-open-infrastructure-2025",
+        "summary": (
+            "Our yearly report now covers 641 grants and about $550M of funding for open "
+            "infrastructure, from 2001 to 2024."
+        ),
+        "body": [
+            (
+                "paragraph",
+                (
+                    "<p>The 2025 edition of the State of Open Infrastructure tracks more grants "
+                    "over a longer period than ever: 641 of them, worth about $550M, awarded "
+                    "between 2001 and 2024. Read it, download it or cite it from its page in our "
+                    "research section.</p>"
+                ),
+            ),
+        ],
+        "authors": [{"organisation": IOI}],
+        "tags": ["research", "State of Open Infrastructure"],
+        "related_initiatives": ["research"],
+        "related_publications": ["state-of-open-infrastructure-2025"],
+    },
+]
+
+PEOPLE_INDEX = {
+    "key": "people-index",
+    "title": "People",
+    "slug": "people",
+    "search_description": "The people who write IOI's research and news.",
+    "introduction": "<p>The people behind our research and news, and what each has written.</p>",
 }

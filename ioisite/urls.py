@@ -6,7 +6,7 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from pages.contacts.views import contact_vcard
-from pages.discovery.feeds import InitiativesFeed
+from pages.discovery.feeds import InitiativesFeed, NewsFeed, ResearchFeed
 from pages.discovery.robots import robots_txt
 from pages.discovery.search import search
 from pages.http.health import healthz, liveness
@@ -22,6 +22,8 @@ urlpatterns = [
     path("sitemap.xml", sitemap, name="sitemap"),
     path("robots.txt", robots_txt, name="robots"),
     path("feeds/initiatives/", InitiativesFeed(), name="initiatives-feed"),
+    path("feeds/news/", NewsFeed(), name="news-feed"),
+    path("feeds/research/", ResearchFeed(), name="research-feed"),
     path("contacts/<int:pk>/vcard/", contact_vcard, name="contact-vcard"),
 ]
 

@@ -21,10 +21,12 @@ from pages.http.task_queue import StalledTasksPanel, queue_state
 from pages.links.admin import LinkHealthMenuItem, LinksGroup, report_urls
 from pages.links.report import BrokenLinksPanel, can_manage_links
 from pages.models.contact_page import ContactPage
+from pages.people.admin import PersonViewSet
 
 register_permission_policy(ContactMessage, ReceivedOnlyPolicy(ContactMessage))
 register_snippet(ContactsGroup)
 register_snippet(LinksGroup)
+register_snippet(PersonViewSet)
 
 hooks.register("register_admin_urls", report_urls)
 hooks.register("before_edit_page", refuse_publish_on_edit)

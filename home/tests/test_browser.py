@@ -45,6 +45,13 @@ PUBLIC_PAGES = [
     "/privacy/",
     "/resources/",
     "/resources/?category=reports",
+    "/research/",
+    "/research/?type=report&year=2024",
+    "/research/state-of-open-infrastructure-2025/",
+    "/news/",
+    "/news/?tag=funding",
+    "/news/infra-finder/",
+    "/people/",
     "/no-such-page/",
 ]
 

@@ -41,9 +41,16 @@ def test_builds_the_ioi_site_on_a_fresh_database(client):
     initiatives = InitiativePage.objects.live()
     assert initiatives.count() == 3
     assert {p.slug for p in initiatives} == {s["slug"] for s in seed_content.INITIATIVES}
-    for initiative in initiatives:
-        links = [block.value.href for block in initiative.related_links]
-        assert links and links[0].startswith("https://investinopen.org/")
+    # Each initiative links on: to the old site where there is nothing here yet, and to the
+    # research and news published here rather than to their old addresses.
+    links = {
+        initiative.slug: [block.value.href for block in initiative.related_links]
+        for initiative in initiatives
+    }
+    assert links["strategic-support"][0].startswith("https://investinopen.org/")
+    assert links["research"][0] == "/research/"
+    assert links["collaboration"][0] == f"/news/{seed_content.FUND_POST_SLUG}/"
+    assert not any("/research/" in url or "/blog/" in url for url in seed_content.LINKS)
     impact = ImpactPage.objects.get()
     highlights = impact.highlights.all()
     assert [(h.sort_order, h.figure) for h in highlights] == [
@@ -53,18 +60,26 @@ def test_builds_the_ioi_site_on_a_fresh_database(client):
     ]
     assert [f.sort_order for f in home.featured_initiatives.all()] == [0, 1, 2]
     assert OrganisationSettings.load().contact_email == "info@investinopen.org"
-    assert "Created 19:" in out and "3 contacts" in out and "resources page 'Resources'" in out
+    assert "Created 27:" in out and "3 contacts" in out and "resources page 'Resources'" in out
     # Every external address the seed names is a library link, and the initiatives use them.
     assert set(Link.objects.values_list("url", flat=True)) == set(seed_content.LINKS)
     for initiative in initiatives:
-        assert all(block.value["link"] for block in initiative.related_links)
+        assert all(block.value["link"] or block.value["page"] for block in initiative.related_links)
     assert OrganisationSettings.load().primary_contact.email == "info@investinopen.org"
 
 
 def test_the_seeded_site_is_reachable_from_the_main_navigation(client):
     load()
     html = client.get("/").content.decode()
-    for url in ["/initiatives/", "/impact/", "/contact/", "/about/", "/resources/"]:
+    for url in [
+        "/initiatives/",
+        "/impact/",
+        "/contact/",
+        "/about/",
+        "/resources/",
+        "/research/",
+        "/news/",
+    ]:
         assert f'href="{url}"' in html
         assert client.get(url).status_code == 200
     index = client.get("/initiatives/").content.decode()
@@ -142,7 +157,8 @@ def test_the_old_sites_addresses_redirect_and_an_editors_redirect_is_kept(client
     from wagtail.contrib.redirects.models import Redirect
 
     out = load()
-    assert "2 redirect(s) from the old site" in out
+    # Two addresses, and one for each of the old site's posts published here (/blog/* -> /news/*).
+    assert f"{2 + len(seed_content.NEWS_POSTS)} redirect(s) from the old site" in out
     response = client.get("/our-work/")
     assert response.status_code == 301 and response["Location"].endswith("/initiatives/")
 
@@ -151,3 +167,34 @@ def test_the_old_sites_addresses_redirect_and_an_editors_redirect_is_kept(client
     )
     load()
     assert client.get("/contact-us/")["Location"] == "https://example.org/elsewhere"
+    response = client.get(f"/blog/{seed_content.FUND_POST_SLUG}/")
+    assert response.status_code == 301
+    assert response["Location"] == f"/news/{seed_content.FUND_POST_SLUG}/"
+
+
+def test_the_research_and_news_sections_are_seeded_citable_and_filterable(client):
+    load()
+    research = client.get("/research/").content.decode()
+    for spec in seed_content.PUBLICATIONS:
+        assert spec["title"] in research
+        page = client.get(f"/research/{spec['slug']}/").content.decode()
+        assert "Cite this" in page and "Invest in Open Infrastructure. (" in page
+        for name, extension in (("bibtex", "bib"), ("ris", "ris"), ("csl-json", "json")):
+            response = client.get(f"/research/{spec['slug']}/cite/{name}/")
+            assert response.status_code == 200
+            assert response["Content-Disposition"].endswith(f'{spec["slug"]}.{extension}"')
+            assert spec["title"] in response.content.decode()
+    only_2021 = client.get("/research/?year=2021").content.decode()
+    assert "The Future of Open Scholarship" in only_2021
+    assert "State of Open Infrastructure 2024" not in only_2021
+    news = client.get("/news/").content.decode()
+    assert all(spec["title"] in news for spec in seed_content.NEWS_POSTS)
+    funding = client.get("/news/?tag=funding").content.decode()
+    assert "Open Infrastructure Fund pilot" in funding and "Infra Finder:" not in funding
+    # No one is invented: the organisation is the author of everything seeded.
+    assert "by the organisation as a whole" in client.get("/people/").content.decode()
+    assert all(
+        a["organisation"] == seed_content.IOI
+        for spec in seed_content.PUBLICATIONS
+        for a in spec["authors"]
+    )

@@ -12,6 +12,7 @@ from wagtail.signals import page_published, page_unpublished, post_page_move
 from pages.contacts.models import Contact, ContactPurpose
 from pages.links.models import Link, LinkCategory
 from pages.models.site_settings import OrganisationSettings
+from pages.people.models import Person
 
 from .middleware import new_generation
 from .tasks import purge_cdn
@@ -25,7 +26,8 @@ def shown_on_pages():
         Link,
         LinkCategory,
         OrganisationSettings,
-        PageViewRestriction,  # a page made private must leave the cache at once
+        PageViewRestriction,
+        Person,  # bylines and profiles  # a page made private must leave the cache at once
         Site,
         get_image_model(),
         get_document_model(),

@@ -32,7 +32,7 @@ logger = logging.getLogger(__name__)
 GENERATION_KEY = "pagecache:generation"
 HEADER = "X-Page-Cache"
 SKIPPED_PREFIXES = ("/admin/", "/documents/", "/healthz/", "/django-admin/")
-ALLOWED_QUERY = {"page", "category"}
+ALLOWED_QUERY = {"page", "category", "type", "year", "tag"}
 MAX_QUERY_VALUE = 40
 
 

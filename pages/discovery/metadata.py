@@ -5,6 +5,11 @@ to something sensible, so a page an editor left half-described still describes i
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 
+from pages.models.news import NewsPage
+from pages.models.research import PublicationPage
+
+from .site_address import absolute_url
+
 DESCRIPTION_CHARS = 160
 SOCIAL_IMAGE = "fill-1200x630|format-jpeg|jpegquality-80"
 
@@ -15,7 +20,7 @@ def plain(value):
 
 def description_for(page):
     """The search description, else the page's summary or introduction, else its title."""
-    for name in ("search_description", "summary", "introduction", "headline"):
+    for name in ("search_description", "summary", "abstract", "introduction", "headline"):
         text = plain(getattr(page, name, ""))
         if text:
             return Truncator(text).chars(DESCRIPTION_CHARS)
@@ -26,8 +31,77 @@ def social_image_for(page, org):
     return getattr(page, "hero_image", None) or getattr(org, "social_image", None)
 
 
+SCHEMA_TYPES = {"article": "ScholarlyArticle", "dataset": "Dataset"}
+
+
+def _person_or_organisation(author):
+    if author.person_id:
+        person = {"@type": "Person", "name": author.person.name}
+        if author.person.family_name and author.person.given_names:
+            person.update(familyName=author.person.family_name, givenName=author.person.given_names)
+        if author.person.orcid:
+            person["sameAs"] = author.person.orcid_url
+        return person
+    return {"@type": "Organization", "name": author.organisation}
+
+
+def publication_data(page, org, request, canonical, description):
+    """A Report (or ScholarlyArticle, Dataset): who wrote it, when, its identifier and licence."""
+    data = {
+        "@context": "https://schema.org",
+        "@type": SCHEMA_TYPES.get(page.publication_type, "Report"),
+        "name": page.title,
+        "headline": page.title,
+        "description": description,
+        "abstract": plain(page.abstract),
+        "url": canonical,
+        "datePublished": page.iso_date,
+        "author": [_person_or_organisation(a) for a in page.ordered_authors()],
+        "publisher": {"@type": "Organization", "name": org.organisation_name},
+        "inLanguage": "en",
+    }
+    if page.doi:
+        data["identifier"] = {
+            "@type": "PropertyValue",
+            "propertyID": "DOI",
+            "value": page.doi,
+            "url": page.doi_url,
+        }
+        data["sameAs"] = page.doi_url
+    elif page.other_identifier:
+        data["identifier"] = page.other_identifier
+    if page.licence_url:
+        data["license"] = page.licence_url
+    if page.full_text is not None:
+        data["encoding" if page.publication_type == "dataset" else "associatedMedia"] = {
+            "@type": "MediaObject",
+            "contentUrl": absolute_url(request, page.full_text.url),
+            "encodingFormat": page.full_text.content_type,
+        }
+    return data
+
+
+def news_data(page, org, canonical, description):
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": page.title,
+        "description": description,
+        "url": canonical,
+        "datePublished": page.published_on.isoformat(),
+        "author": [_person_or_organisation(a) for a in page.ordered_authors()],
+        "publisher": {"@type": "Organization", "name": org.organisation_name},
+    }
+    if page.last_published_at:
+        data["dateModified"] = page.last_published_at.isoformat()
+    if page.tag_list:
+        data["keywords"] = [tag.name for tag in page.tag_list]
+    return data
+
+
 def structured_data(page, org, request, ancestors, canonical, description):
-    """JSON-LD: the Organization on the home page; a WebPage and its BreadcrumbList elsewhere."""
+    """JSON-LD: the Organization on the home page; a WebPage and its BreadcrumbList elsewhere,
+    with a Report or NewsArticle for publications and news posts."""
     site_root = ancestors[0] if ancestors else page
     if page.depth <= 2:
         data = {
@@ -45,7 +119,13 @@ def structured_data(page, org, request, ancestors, canonical, description):
             data["sameAs"] = profiles
         return [data]
     trail = [*ancestors, page]
+    described = []
+    if isinstance(page, PublicationPage):
+        described = [publication_data(page, org, request, canonical, description)]
+    elif isinstance(page, NewsPage):
+        described = [news_data(page, org, canonical, description)]
     return [
+        *described,
         {
             "@context": "https://schema.org",
             "@type": "WebPage",

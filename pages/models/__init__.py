@@ -6,11 +6,15 @@ the link library) are imported below to register them with the `pages` app."""
 
 import pages.contacts.models  # noqa: F401 (Contact, ContactPurpose, ContactMessage)
 import pages.links.models  # noqa: F401 (Link, LinkCategory, CheckedURL, URLUsage)
+import pages.people.models  # noqa: F401 (Person)
 
 from .base import HeroImageMixin
 from .contact_page import ContactPage
 from .impact import ImpactHighlight, ImpactPage
 from .initiatives import InitiativeIndexPage, InitiativePage
+from .news import NewsAuthor, NewsIndexPage, NewsPage, NewsPageTag
+from .people import PeopleIndexPage
+from .research import PublicationAuthor, PublicationPage, ResearchIndexPage
 from .resources import ResourcesPage
 from .site_settings import OrganisationSettings
 from .standard import StandardPage
@@ -22,6 +26,14 @@ __all__ = [
     "ImpactPage",
     "InitiativeIndexPage",
     "InitiativePage",
+    "NewsAuthor",
+    "NewsIndexPage",
+    "NewsPage",
+    "NewsPageTag",
+    "PeopleIndexPage",
+    "PublicationAuthor",
+    "PublicationPage",
+    "ResearchIndexPage",
     "OrganisationSettings",
     "ResourcesPage",
     "StandardPage",

@@ -1,3 +1,4 @@
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef
@@ -8,6 +9,9 @@ from wagtail.models import PageViewRestriction
 # Pages sit under the home page (app `home`). Named by label, not imported: pages/ never
 # imports home/ (docs/architecture.md).
 HOME_PAGE = "home.HomePage"
+# The people index lists the authors of publications and posts, so it stands above them; the
+# bylines on those pages find it by label.
+PEOPLE_INDEX_PAGE = "pages.PeopleIndexPage"
 
 # Rich text in page introductions: short, no headings (the page's h1 sits just above).
 INTRODUCTION_FEATURES = ["bold", "italic", "link"]
@@ -93,3 +97,32 @@ class OneQueryViewRestrictions:
         # An alias (of the page or of an ancestor) is checked by its source's restrictions.
         checked = Page.objects.filter(path__in=paths).values(source=Coalesce("alias_of_id", "id"))
         return PageViewRestriction.objects.filter(page_id__in=checked)
+
+
+def people_index_url(request):
+    """The people index's address, or None without one: bylines link names to profiles there.
+    Looked up once per request, however many names a page shows."""
+    if request is not None and hasattr(request, "_people_index_url"):
+        return request._people_index_url
+    people_index = apps.get_model(PEOPLE_INDEX_PAGE)
+    index = public_pages(people_index.objects.live()).defer_streamfields().first()
+    url = index.get_url(request) if index is not None else None
+    if request is not None:
+        request._people_index_url = url
+    return url
+
+
+class AuthoredMixin:
+    """A page with ordered authors (an `authors` inline of people or organisations)."""
+
+    def ordered_authors(self):
+        """The authors in order, each with their person, loaded once per page: the byline, the
+        citation and the structured data all read them. A listing's prefetch is used as it is;
+        a preview's in-memory choices too."""
+        cached = getattr(self, "_ordered_authors", None)
+        if cached is None:
+            authors = self.authors.all()
+            if "authors" not in getattr(self, "_prefetched_objects_cache", {}):
+                authors = authors.select_related("person")
+            cached = self._ordered_authors = [a for a in authors if a.person_id or a.organisation]
+        return cached

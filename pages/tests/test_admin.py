@@ -15,6 +15,14 @@ EDITED_MODELS = [
     "pages.ContactPage",
     "pages.StandardPage",
     "pages.OrganisationSettings",
+    "pages.ResearchIndexPage",
+    "pages.PublicationPage",
+    "pages.PublicationAuthor",
+    "pages.NewsIndexPage",
+    "pages.NewsPage",
+    "pages.NewsAuthor",
+    "pages.PeopleIndexPage",
+    "pages.Person",
 ]
 # Bookkeeping fields editors never fill in.
 NOT_EDITED = {"id", "page", "sort_order", "page_ptr"}
@@ -36,7 +44,9 @@ def test_every_field_an_editor_fills_in_has_help_text(label):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("attribute", ["home", "index", "impact", "contact", "about"])
+@pytest.mark.parametrize(
+    "attribute", ["home", "index", "impact", "contact", "about", "research", "news", "people"]
+)
 def test_editor_can_open_each_page_type_in_the_editor(admin_client, site_tree, attribute):
     page = getattr(site_tree, attribute)
     response = admin_client.get(f"/admin/pages/{page.pk}/edit/")
@@ -53,3 +63,39 @@ def test_editor_can_open_an_initiative_in_the_editor(admin_client, site_tree):
     # Panels in the order an editor thinks in: what it is, where it stands, then the story.
     order = [html.index(label) for label in ("Summary", "Status and dates", "Hero image", "Body")]
     assert order == sorted(order)
+
+
+@pytest.mark.django_db
+def test_editor_can_open_a_publication_and_a_post_in_the_editor(admin_client, site_tree):
+    publication = site_tree.publications[0]
+    html = admin_client.get(f"/admin/pages/{publication.pk}/edit/").content.decode()
+    # What it is, who wrote it, what it says, then how to find and cite it.
+    order = [
+        html.index(label)
+        for label in ("Type and date", "Authors", "Abstract", "Identifiers and licence", "Body")
+    ]
+    assert order == sorted(order)
+    post = site_tree.posts[0]
+    html = admin_client.get(f"/admin/pages/{post.pk}/edit/").content.decode()
+    order = [html.index(label) for label in ("Authors", "Summary", "Tags", "Body", "Related")]
+    assert order == sorted(order)
+
+
+@pytest.mark.django_db
+def test_people_are_kept_under_snippets(admin_client):
+    response = admin_client.get("/admin/snippets/pages/person/add/")
+    assert response.status_code == 200
+    assert "ORCID iD" in response.content.decode()
+    response = admin_client.post(
+        "/admin/snippets/pages/person/add/",
+        {
+            "given_names": "Ada",
+            "family_name": "Lovelace",
+            "orcid": "https://orcid.org/0000-0002-1825-0097",
+        },
+    )
+    assert response.status_code == 302
+    from pages.people.models import Person
+
+    ada = Person.objects.get()
+    assert (ada.slug, ada.orcid) == ("ada-lovelace", "0000-0002-1825-0097")

@@ -181,10 +181,25 @@ def test_old_site_addresses_import_from_csv(client, site_tree):
     source = Path(settings.BASE_DIR) / "docs" / "old-site-redirects.csv"
     call_command("import_old_redirects", str(source), stdout=StringIO())
     call_command("import_old_redirects", str(source), stdout=StringIO())  # again: no twins
-    assert Redirect.objects.count() == 2
+    # Two addresses, and the old site's posts by the rule /blog/* -> /news/*.
+    assert Redirect.objects.count() == 2 + len(site_tree.posts)
     response = client.get("/our-work/")
     assert response.status_code == 301 and response["Location"].endswith("/initiatives/")
     assert client.get("/contact-us/")["Location"].endswith("/contact/")
+    for old in ("/blog/post-1/", "/blog/post-1"):
+        response = client.get(old)
+        assert response.status_code == 301 and response["Location"].endswith("/news/post-1/")
+    assert client.get("/blog/no-such-post/").status_code == 404
+
+
+def test_a_section_rule_with_no_section_to_point_at_is_reported(tmp_path, site_tree):
+    source = tmp_path / "old.csv"
+    source.write_text("from,to\n/stories/*,/no-such-section/*\n")
+    errors = StringIO()
+    with pytest.raises(CommandError, match="1 row"):
+        call_command("import_old_redirects", str(source), stdout=StringIO(), stderr=errors)
+    assert "no live page at '/no-such-section/*' for '/stories/*'" in errors.getvalue()
+    assert not Redirect.objects.exists()
 
 
 def test_an_old_address_without_a_page_is_reported_and_the_rest_imported(tmp_path, site_tree):

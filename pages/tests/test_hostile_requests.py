@@ -56,12 +56,35 @@ def test_a_form_in_another_character_set_is_refused_with_the_sites_page(visitor,
         "/?page=%00",
         "/resources/?category=%00reports",
         "/initiatives/?page=1&%00=x",
+        "/research/?year=2024%00",
+        "/news/?tag=%00funding",
     ],
 )
 def test_a_nul_byte_in_the_address_is_refused_with_the_sites_page(visitor, path):
     response = visitor.get(path)
     assert response.status_code == 400
     assert OWN_PAGE in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/research/?year=99999999999999999999999",
+        "/research/?year=2024&year=2023",
+        "/research/?type=<script>",
+        "/research/?page=-1",
+        "/news/?tag=" + "x" * 5000,
+        "/news/?tag=%F0%9F%98%80&page=abc",
+        "/research/publication-1/cite/%2e%2e/",
+        "/research/publication-1/cite/bibtex/extra/",
+        "/people/%F0%9F%98%80/",
+        "/blog/../admin/",
+    ],
+)
+def test_odd_filters_and_addresses_in_research_and_news_are_never_a_server_error(visitor, path):
+    response = visitor.get(path)
+    assert response.status_code < 500, path
+    assert "<script>" not in response.content.decode()
 
 
 def test_a_nul_byte_in_a_form_field_is_refused_and_nothing_is_stored(visitor):

@@ -158,6 +158,12 @@ SEEDED_PAGES = [
     "/accessibility/",
     "/privacy/",
     "/resources/",
+    "/research/",
+    "/research/state-of-open-infrastructure-2025/",
+    "/research/future-of-open-scholarship/",
+    "/news/",
+    "/news/open-infrastructure-fund-pilot/",
+    "/people/",
 ]
 
 CHECKER_COUNT = """() => {

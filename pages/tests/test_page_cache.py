@@ -13,6 +13,7 @@ from pages.contacts.models import Contact, ContactPurpose
 from pages.discovery.site_address import sync_default_site
 from pages.links.models import Link, LinkCategory
 from pages.models import OrganisationSettings
+from pages.people.models import Person
 
 HIT = "hit"
 
@@ -130,6 +131,7 @@ def _make(model_name, site_tree):
         "pages.link": lambda: Link.objects.create(title="New", url="https://example.org/n"),
         "pages.linkcategory": lambda: LinkCategory.objects.create(name="Data", slug="data"),
         "pages.organisationsettings": lambda: OrganisationSettings.load(),
+        "pages.person": lambda: Person.objects.create(given_names="Ada", family_name="Byline"),
         "wagtailcore.pageviewrestriction": lambda: PageViewRestriction.objects.create(
             page=site_tree.about, restriction_type=PageViewRestriction.LOGIN
         ),
@@ -150,6 +152,7 @@ SHOWN_ON_PAGES = [
     "pages.link",
     "pages.linkcategory",
     "pages.organisationsettings",
+    "pages.person",
     "wagtailcore.pageviewrestriction",
     "wagtailcore.site",
     "wagtailimages.image",
@@ -335,3 +338,40 @@ def test_cdn_purges_name_the_sites_public_address(settings, cdn, site_tree, publ
     publish(site_tree.about, introduction="Purge me on the public host.")
     assert "ioi.test/about/" in cdn.purged
     assert all(p.startswith("ioi.test/") for p in cdn.purged), cdn.purged
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/news/?tag=funding",
+        "/research/?type=report&year=2024",
+        "/research/publication-1/",
+        "/research/publication-1/cite/bibtex/",
+        "/feeds/news/",
+    ],
+)
+def test_research_and_news_are_served_from_the_cache_until_a_post_is_published(
+    client, site_tree, publish, django_assert_num_queries, url
+):
+    assert state(client.get(url)) == "miss"
+    with django_assert_num_queries(0):
+        assert state(client.get(url)) == HIT
+    publish(site_tree.posts[0], title="A new headline")
+    assert state(client.get(url)) == "miss"
+
+
+@pytest.mark.django_db
+def test_renaming_an_author_empties_the_cache_of_their_bylines(
+    client, site_tree, django_capture_on_commit_callbacks
+):
+    ada = Person.objects.create(given_names="Ada", family_name="Lovelace")
+    post = site_tree.posts[0]
+    post.authors.add(type(post.authors.first())(person=ada, sort_order=1))
+    post.save_revision().publish()
+    client.get("/news/")
+    with django_capture_on_commit_callbacks(execute=True):
+        ada.family_name = "King"
+        ada.save()
+    html = client.get("/news/").content.decode()
+    assert "Ada King" in html and "Lovelace" not in html

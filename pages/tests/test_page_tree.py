@@ -12,6 +12,11 @@ ALLOWED_PARENTS = {
     "pages.ImpactPage": {"home.HomePage"},
     "pages.ContactPage": {"home.HomePage"},
     "pages.StandardPage": {"home.HomePage", "pages.StandardPage"},
+    "pages.ResearchIndexPage": {"home.HomePage"},
+    "pages.PublicationPage": {"pages.ResearchIndexPage"},
+    "pages.NewsIndexPage": {"home.HomePage"},
+    "pages.NewsPage": {"pages.NewsIndexPage"},
+    "pages.PeopleIndexPage": {"home.HomePage"},
 }
 
 
@@ -31,6 +36,11 @@ def parents(site_tree):
         "pages.ImpactPage": site_tree.impact,
         "pages.ContactPage": site_tree.contact,
         "pages.StandardPage": site_tree.about,
+        "pages.ResearchIndexPage": site_tree.research,
+        "pages.PublicationPage": site_tree.publications[0],
+        "pages.NewsIndexPage": site_tree.news,
+        "pages.NewsPage": site_tree.posts[0],
+        "pages.PeopleIndexPage": site_tree.people,
     }
 
 
@@ -54,6 +64,13 @@ def test_page_type_is_creatable_only_under_its_allowed_parents(parents, child_la
         ("pages.StandardPage", "home.HomePage", True),
         ("pages.StandardPage", "pages.InitiativeIndexPage", False),
         ("home.HomePage", "home.HomePage", False),
+        ("pages.PublicationPage", "pages.ResearchIndexPage", True),
+        ("pages.PublicationPage", "pages.NewsIndexPage", False),
+        ("pages.NewsPage", "pages.NewsIndexPage", True),
+        ("pages.NewsPage", "home.HomePage", False),
+        # One of each per site, and the test site has one already.
+        ("pages.ResearchIndexPage", "home.HomePage", False),
+        ("pages.NewsIndexPage", "home.HomePage", False),
     ],
 )
 def test_can_create_at_gives_the_admin_its_answer(parents, child_label, parent_label, expected):

@@ -29,7 +29,8 @@ def bare_form_data(page_class, title, slug):
 
 def parent_for(page_class, site_tree):
     allowed = page_class.allowed_parent_page_models()
-    for candidate in (site_tree.home, site_tree.index, Page.get_first_root_node()):
+    candidates = (site_tree.home, site_tree.index, site_tree.research, site_tree.news)
+    for candidate in (*candidates, Page.get_first_root_node()):
         if any(isinstance(candidate.specific, model) for model in allowed if model is not Page):
             return candidate
     return Page.get_first_root_node()

@@ -134,7 +134,15 @@ def test_main_navigation_lists_menu_pages_and_marks_the_current_one(client, site
     html = render(client, "/initiatives/initiative-1/")
     nav = re.search(r'<nav class="main-nav" aria-label="Main">(.*?)</nav>', html, re.S).group(1)
 
-    assert re.findall(r">([^<]+)</a>", nav) == ["Home", "Our work", "Our impact", "About", "Search"]
+    assert re.findall(r">([^<]+)</a>", nav) == [
+        "Home",
+        "Our work",
+        "Our impact",
+        "About",
+        "Research",
+        "News",
+        "Search",
+    ]
     assert 'href="/initiatives/" class="is-ancestor"' in nav
     assert 'href="/impact/" aria-current' not in nav
     assert 'href="/impact/" aria-current="page"' in render(client, "/impact/")

@@ -8,7 +8,7 @@ them quietly. Where the queries go: docs/caching.md."""
 import pytest
 from wagtail.models import Page, PageViewRestriction
 
-from conftest import add_page, build_initiatives
+from conftest import add_page, build_initiatives, build_posts, build_publications, make_person
 from pages.models import StandardPage
 from pages.models.base import OneQueryViewRestrictions, public_pages
 
@@ -106,3 +106,36 @@ def test_the_one_query_route_serves_what_wagtails_route_serves(client, site_tree
     assert client.get("/contact/thanks/").status_code == 200  # a routable page's sub-path
     assert client.get("/contact/no-such-route/").status_code == 404
     assert client.get("/initiatives/initiative-1/extra/").status_code == 404
+
+
+# Research and news: the same budget with 10 items as with 1,000, whichever filter is chosen.
+SECTION_BUDGETS = {
+    "/research/": 13,
+    "/research/?page=2": 13,
+    "/research/?type=report&year=2024": 13,
+    "/research/publication-5/": 11,
+    "/research/publication-5/cite/bibtex/": 7,
+    "/news/": 13,
+    "/news/?tag=grants&page=2": 13,
+    "/news/post-5/": 13,
+    "/people/": 8,
+    "/people/ada/": 15,
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("items", [10, pytest.param(1000, marks=pytest.mark.no_cover)])
+def test_research_and_news_stay_within_their_budgets(
+    client, site_tree, organisation, django_assert_max_num_queries, items
+):
+    ada = make_person("Ada", "Lovelace", slug="ada")
+    grace = make_person("Grace", "Hopper")
+    build_publications(site_tree.research, items - 2, start=3, indexed=False, authors=[ada, grace])
+    build_posts(
+        site_tree.news, items - 2, start=3, indexed=False, tags=["funding", "grants"], authors=[ada]
+    )
+    client.get("/")
+    for url, budget in SECTION_BUDGETS.items():
+        with django_assert_max_num_queries(budget, info=url):
+            response = client.get(url)
+        assert response.status_code == 200, url

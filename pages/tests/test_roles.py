@@ -30,6 +30,7 @@ from pages.contacts.models import Contact, ContactMessage
 from pages.editorial.roles import WORKFLOW_NAME
 from pages.links.models import Link, LinkCategory
 from pages.models import OrganisationSettings, StandardPage
+from pages.people.models import Person
 
 MARKER = "Changed by the roles test"
 ROLES = ["Anonymous", "Editor", "Moderator", "Contact manager", "Administrator"]
@@ -90,6 +91,7 @@ def world(contacts, roles, django_user_model):
         proposal=proposal,
         task_state=workflow_state.current_task_state,
         link=link,
+        person=Person.objects.create(given_names="Guest", family_name="Writer"),
         contact=contacts.press,
         message=message,
         responses=[],
@@ -114,6 +116,7 @@ def fingerprint():
         "revisions": list(Revision.objects.order_by("pk").values_list("pk", "approved_go_live_at")),
         "tasks": list(TaskState.objects.order_by("pk").values_list("pk", "status")),
         "links": list(Link.objects.order_by("pk").values_list("pk", "title", "url")),
+        "people": list(Person.objects.order_by("pk").values_list("pk", "family_name")),
         "contacts": list(Contact.objects.order_by("pk").values_list("pk", "name")),
         "messages": list(ContactMessage.objects.order_by("pk").values_list("pk", "status")),
         "settings": list(OrganisationSettings.objects.values_list("organisation_name")),
@@ -257,6 +260,21 @@ def edit_link(client, w):
     return Link.objects.get(pk=w.link.pk).title == MARKER
 
 
+def add_person(client, w):
+    post(
+        client,
+        w,
+        "/admin/snippets/pages/person/add/",
+        {"given_names": "Ann", "family_name": MARKER},
+    )
+    return Person.objects.filter(family_name=MARKER).exists()
+
+
+def delete_person(client, w):
+    post(client, w, f"/admin/snippets/pages/person/delete/{w.person.pk}/")
+    return not Person.objects.filter(pk=w.person.pk).exists()
+
+
 def upload_image(client, w):
     root = Collection.get_first_root_node()
     data = {"title": MARKER, "file": make_image_file(), "collection": root.pk}
@@ -332,6 +350,8 @@ ACTIONS = {
     "Compare a page's revisions": compare,
     "Edit the organisation settings": edit_settings,
     "Edit a link in the library": edit_link,
+    "Add a person (an author)": add_person,
+    "Delete a person": delete_person,
     "Upload an image": upload_image,
     "Edit a contact": edit_contact,
     "List messages from the public": list_messages,

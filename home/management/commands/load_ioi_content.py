@@ -4,6 +4,8 @@ Only creates what is missing: a page that exists (found by its slug under its pa
 settings an editor has filled in are never touched, so a second run changes nothing.
 """
 
+from datetime import date
+
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
@@ -24,13 +26,27 @@ from pages.models import (
     ImpactPage,
     InitiativeIndexPage,
     InitiativePage,
+    NewsIndexPage,
+    NewsPage,
     OrganisationSettings,
+    PeopleIndexPage,
+    PublicationPage,
+    ResearchIndexPage,
     ResourcesPage,
     StandardPage,
 )
 
 # The page Wagtail's first migration creates, replaced by the home page on a fresh site.
 WAGTAIL_PLACEHOLDER_TITLE = "Welcome to your new Wagtail site!"
+# Plain fields a page spec may give, besides its title, slug and search description.
+PAGE_FIELDS = [
+    "summary",
+    "status",
+    "introduction",
+    "abstract",
+    "publication_type",
+    "published_precision",
+]
 SETTINGS_FIELDS = [
     "organisation_name",
     "tagline",
@@ -100,6 +116,13 @@ class Seeder:
         self.child(home, StandardPage, content.ACCESSIBILITY)
         self.child(home, StandardPage, content.PRIVACY)
         self.child(home, ResourcesPage, content.RESOURCES, in_menu=True)
+        research = self.child(home, ResearchIndexPage, content.RESEARCH_INDEX, in_menu=True)
+        for spec in content.PUBLICATIONS:
+            self.child(research, PublicationPage, spec)
+        news = self.child(home, NewsIndexPage, content.NEWS_INDEX, in_menu=True)
+        for spec in content.NEWS_POSTS:
+            self.child(news, NewsPage, spec)
+        self.child(home, PeopleIndexPage, content.PEOPLE_INDEX)
         self.library = self.links()
         for page, spec in self._new_pages:
             self.fill_and_publish(page, spec)
@@ -169,13 +192,13 @@ class Seeder:
     def child(self, parent, page_class, spec, in_menu=False):
         existing = parent.get_children().filter(slug=spec["slug"]).first()
         if existing:
-            self.pages_by_slug[spec["slug"]] = existing
+            self.pages_by_slug[spec.get("key", spec["slug"])] = existing
             return existing
         fields = {
-            name: spec[name]
-            for name in ("summary", "status", "introduction")
-            if name in spec and hasattr(page_class, name)
+            name: spec[name] for name in PAGE_FIELDS if name in spec and hasattr(page_class, name)
         }
+        if "published_on" in spec:
+            fields["published_on"] = date(*spec["published_on"])
         page = page_class(
             title=spec["title"],
             slug=spec["slug"],
@@ -188,7 +211,7 @@ class Seeder:
         return page
 
     def _record(self, page, spec):
-        self.pages_by_slug[page.slug] = page
+        self.pages_by_slug[spec.get("key", page.slug)] = page
         self._new_pages.append((page, spec))
         self.created.append(f"{page._meta.verbose_name} '{page.title}'")
 
@@ -209,6 +232,16 @@ class Seeder:
             page.highlights = [
                 ImpactHighlight(sort_order=n, **h) for n, h in enumerate(spec["highlights"])
             ]
+        if "authors" in spec:
+            author_class = page._meta.get_field("authors").related_model
+            page.authors = [
+                author_class(sort_order=n, **author) for n, author in enumerate(spec["authors"])
+            ]
+        for name in ("related_initiatives", "related_publications"):
+            if name in spec:
+                setattr(page, name, [self.pages_by_slug[slug] for slug in spec[name]])
+        if spec.get("tags"):
+            page.tags.add(*spec["tags"])
         if isinstance(page, HomePage):
             chosen = [self.pages_by_slug.get(s["slug"]) for s in content.INITIATIVES]
             page.featured_initiatives = [

@@ -1,0 +1,81 @@
+"""The people behind the research and news at /people/: everyone with published work, and a
+profile for each (/people/<slug>/) listing their publications and posts."""
+
+from django.db.models import Exists, OuterRef
+from django.http import Http404
+from wagtail.admin.panels import FieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import RichTextField
+from wagtail.models import Page
+from wagtail.search import index
+
+from pages.people.models import Person
+
+from .base import HOME_PAGE, INTRODUCTION_FEATURES, OneQueryViewRestrictions, public_pages
+from .news import NewsAuthor, NewsPage
+from .research import PublicationAuthor, PublicationPage
+
+
+class PeopleIndexPage(OneQueryViewRestrictions, RoutablePageMixin, Page):
+    """Everyone who has written for the site, each with a profile listing their work."""
+
+    introduction = RichTextField(
+        features=INTRODUCTION_FEATURES,
+        blank=True,
+        help_text="A short opening above the list of people.",
+    )
+
+    content_panels = Page.content_panels + [FieldPanel("introduction")]
+    search_fields = Page.search_fields + [index.SearchField("introduction")]
+
+    parent_page_types = [HOME_PAGE]
+    subpage_types = []
+    max_count = 1
+
+    template = "pages/people_index_page.html"
+    # The newest of each kind on a profile; the research and news indexes list everything.
+    WORKS_SHOWN = 50
+
+    @staticmethod
+    def published_work():
+        """Live, public publications and posts."""
+        return (
+            public_pages(PublicationPage.objects.live()).defer_streamfields(),
+            public_pages(NewsPage.objects.live()).defer_streamfields(),
+        )
+
+    def people(self):
+        """People credited on at least one live, public publication or post."""
+        publications, posts = self.published_work()
+        return Person.objects.select_related("photo").filter(
+            Exists(publications.filter(authors__person=OuterRef("pk")))
+            | Exists(posts.filter(authors__person=OuterRef("pk")))
+        )
+
+    @path("")
+    def index(self, request):
+        return self.render(request, context_overrides={"people": self.people()})
+
+    @path("<slug:slug>/")
+    def person(self, request, slug):
+        person = self.people().filter(slug=slug).first()
+        if person is None:
+            raise Http404("No one by that name has published work here.")
+        publications = PublicationPage.objects.for_listing().filter(
+            Exists(PublicationAuthor.objects.filter(page=OuterRef("pk"), person=person))
+        )
+        posts = NewsPage.objects.for_listing().filter(
+            Exists(NewsAuthor.objects.filter(page=OuterRef("pk"), person=person))
+        )
+        return self.render(
+            request,
+            template="pages/person_page.html",
+            context_overrides={
+                "person": person,
+                "publications": publications[: self.WORKS_SHOWN],
+                "publications_count": publications.count(),
+                "posts": posts[: self.WORKS_SHOWN],
+                "posts_count": posts.count(),
+                "works_shown": self.WORKS_SHOWN,
+            },
+        )

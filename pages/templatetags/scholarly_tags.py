@@ -1,0 +1,43 @@
+"""What scholarly indexes read from a publication's page: the Highwire Press `citation_*` tags
+that Google Scholar's inclusion guidelines ask for."""
+
+from django import template
+
+from pages.discovery.site_address import absolute_url
+from pages.models.site_settings import OrganisationSettings
+
+register = template.Library()
+
+# Google Scholar names a report's institution, and anything else's publisher.
+REPORT_TYPES = {"report", "landscape-scan", "brief"}
+
+
+@register.inclusion_tag("components/citation_meta.html", takes_context=True)
+def citation_meta(context):
+    page = context.get("page")
+    request = context.get("request")
+    if page is None or request is None:
+        return {}
+    org = OrganisationSettings.load(request_or_site=request)
+    tags = [("citation_title", page.title)]
+    for author in context.get("authors") or page.ordered_authors():
+        if author.person_id:
+            given = author.person.given_names
+            name = f"{author.person.family_name}, {given}" if given else author.person.family_name
+        else:
+            name = author.organisation
+        tags.append(("citation_author", name))
+    # YYYY/MM/DD, or as much of it as is known.
+    tags.append(("citation_publication_date", "/".join(str(p) for p in page.date_parts)))
+    if page.publication_type in REPORT_TYPES:
+        tags.append(("citation_technical_report_institution", org.organisation_name))
+        if page.other_identifier:
+            tags.append(("citation_technical_report_number", page.other_identifier))
+    else:
+        tags.append(("citation_publisher", org.organisation_name))
+    if page.full_text_is_pdf:
+        tags.append(("citation_pdf_url", absolute_url(request, page.full_text.url)))
+    if page.doi:
+        tags.append(("citation_doi", page.doi))
+    tags.append(("citation_abstract_html_url", page.get_full_url(request)))
+    return {"tags": tags}
