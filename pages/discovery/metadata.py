@@ -55,7 +55,7 @@ def publication_data(page, org, request, canonical, description):
         "description": description,
         "abstract": plain(page.abstract),
         "url": canonical,
-        "datePublished": page.iso_date,
+        "datePublished": page.iso_date or None,
         "author": [_person_or_organisation(a) for a in page.ordered_authors()],
         "publisher": {"@type": "Organization", "name": org.organisation_name},
         "inLanguage": "en",
@@ -88,7 +88,7 @@ def news_data(page, org, canonical, description):
         "headline": page.title,
         "description": description,
         "url": canonical,
-        "datePublished": page.published_on.isoformat(),
+        "datePublished": page.published_on.isoformat() if page.published_on else None,
         "author": [_person_or_organisation(a) for a in page.ordered_authors()],
         "publisher": {"@type": "Organization", "name": org.organisation_name},
     }

@@ -109,6 +109,7 @@ class NewsPage(OneQueryViewRestrictions, AuthoredMixin, HeroImageMixin, Page):
 
     published_on = models.DateField(
         "date",
+        null=True,  # in drafts only: required to publish
         default=date.today,
         help_text="The post's date, shown with it. The list shows the newest first.",
     )

@@ -173,8 +173,11 @@ class PublicationPage(
         default="report",
         help_text="What kind of publication this is; readers can filter the list by it.",
     )
+    # Null only in drafts: Wagtail requires it to publish, and lets a half-written draft be saved
+    # and previewed without it.
     published_on = models.DateField(
         "publication date",
+        null=True,
         help_text="The date it was published, as it should be cited. The list shows the newest "
         "first.",
     )
@@ -298,11 +301,16 @@ class PublicationPage(
     @property
     def published_display(self):
         """The date as far as it is known, e.g. '2 May 2024', 'May 2024' or '2024'."""
+        if self.published_on is None:
+            return ""
         formats = {"day": "j F Y", "month": "F Y", "year": "Y"}
         return date_format(self.published_on, formats[self.published_precision])
 
     @property
     def date_parts(self):
+        """(year,), (year, month) or (year, month, day); () in a draft with no date yet."""
+        if self.published_on is None:
+            return ()
         parts = (self.published_on.year, self.published_on.month, self.published_on.day)
         return parts[: {"year": 1, "month": 2, "day": 3}[self.published_precision]]
 

@@ -62,14 +62,15 @@ def csl_item(
     licence_url="",
 ):
     """One CSL-JSON item. `kind` is one of CSL_TYPES' keys; `issued` the date as far as it is
-    known: (year,), (year, month) or (year, month, day)."""
+    known: (year,), (year, month) or (year, month, day), or () when it is not known yet."""
     item = {
         "id": key,
         "type": CSL_TYPES[kind],
         "title": title,
         "author": list(authors),
-        "issued": {"date-parts": [list(issued)]},
     }
+    if issued:
+        item["issued"] = {"date-parts": [list(issued)]}
     optional = {
         "publisher": publisher,
         "DOI": doi,
@@ -138,14 +139,15 @@ def _bibtex_name(author):
 
 
 def bibtex(item):
-    year, *month_and_day = item["issued"]["date-parts"][0]
     fields = [
         ("title", _latex(item["title"])),
         ("author", " and ".join(_bibtex_name(a) for a in item["author"])),
-        ("year", str(year)),
     ]
-    if month_and_day:
-        fields.append(("month", str(month_and_day[0])))
+    if "issued" in item:
+        year, *month_and_day = item["issued"]["date-parts"][0]
+        fields.append(("year", str(year)))
+        if month_and_day:
+            fields.append(("month", str(month_and_day[0])))
     entry_type = BIBTEX_TYPES.get(item["type"], "misc")
     if item.get("publisher"):
         # A technical report names its institution; other kinds their publisher.
@@ -181,13 +183,14 @@ def _one_line(text):
 
 
 def ris(item):
-    year, *month_and_day = item["issued"]["date-parts"][0]
     reference = {
         "type_of_reference": RIS_TYPES.get(item["type"], "GEN"),
         "authors": [_one_line(_name_as_written(a)) for a in item["author"]],
         "title": _one_line(item["title"]),
-        "year": str(year),
     }
+    year, *month_and_day = item.get("issued", {}).get("date-parts", [[None]])[0]
+    if year:
+        reference["year"] = str(year)
     if month_and_day:
         # RIS dates are YYYY/MM/DD/, with the parts not known left empty.
         parts = [f"{part:02d}" for part in month_and_day] + ["", ""]

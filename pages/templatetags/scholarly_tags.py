@@ -28,7 +28,8 @@ def citation_meta(context):
             name = author.organisation
         tags.append(("citation_author", name))
     # YYYY/MM/DD, or as much of it as is known.
-    tags.append(("citation_publication_date", "/".join(str(p) for p in page.date_parts)))
+    if page.date_parts:
+        tags.append(("citation_publication_date", "/".join(str(p) for p in page.date_parts)))
     if page.publication_type in REPORT_TYPES:
         tags.append(("citation_technical_report_institution", org.organisation_name))
         if page.other_identifier:

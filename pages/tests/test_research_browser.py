@@ -30,7 +30,7 @@ def choose_person(tab, row, name):
     """The person chooser of the author in `row`: a modal listing People."""
     row.get_by_role("button", name=re.compile("Choose (a )?person", re.I)).click()
     modal = tab.locator(".modal-dialog")
-    modal.get_by_role("link", name=name).click()
+    modal.get_by_role("link", name=name).click(timeout=60_000)
     modal.wait_for(state="hidden")
 
 
@@ -63,7 +63,8 @@ def test_an_editor_adds_a_report_a_moderator_publishes_it_and_a_reader_cites_it(
     choose_person(tab, add_author(tab, 1), "Grace Hopper")
     tab.get_by_role("button", name=re.compile("Choose a document", re.I)).click()
     modal = tab.locator(".modal-dialog")
-    modal.get_by_role("tab", name="Upload").click()
+    # The chooser loads its tabs from the server: give a busy machine time.
+    modal.get_by_role("tab", name="Upload").click(timeout=60_000)
     modal.locator('input[type="file"]').set_input_files(str(pdf))
     modal.get_by_label("Title*").fill("What repositories cost (PDF)")
     modal.get_by_role("button", name="Upload").click()
