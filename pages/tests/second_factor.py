@@ -6,10 +6,23 @@ import re
 from base64 import b32decode
 
 from django_otp.oath import totp
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 MANUAL_KEY = re.compile(r'data-testid="manual-key">([A-Z2-7 ]+)<')
 RECOVERY_CODE = re.compile(r"<li><code>([a-z2-7]{8})</code></li>")
+
+
+def with_app(user):
+    """An authenticator app the person has already set up."""
+    return TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
+
+
+def with_recovery_codes(user, *codes):
+    device = StaticDevice.objects.create(user=user, name="Recovery codes", confirmed=True)
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    return device
 
 
 def app_code(device, steps_ahead=0):

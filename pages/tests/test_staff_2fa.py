@@ -29,7 +29,7 @@ from wagtail.models import (
 
 from conftest import PASSWORD, root_collection
 from pages.staff_auth import passkeys, policy
-from pages.tests.second_factor import RECOVERY_CODE, app_code
+from pages.tests.second_factor import RECOVERY_CODE, app_code, with_app, with_recovery_codes
 
 ENROL = "/admin/second-factor/set-up/"
 VERIFY = "/admin/second-factor/verify/"
@@ -49,18 +49,6 @@ def sign_in_with_password(client, username):
     )
     assert response.status_code == 302, "the password was refused"
     return response
-
-
-def with_app(user):
-    device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
-    return device
-
-
-def with_recovery_codes(user, *codes):
-    device = StaticDevice.objects.create(user=user, name="Recovery codes", confirmed=True)
-    for code in codes:
-        StaticToken.objects.create(device=device, token=code)
-    return device
 
 
 def unthrottle(device):
