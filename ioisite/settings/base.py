@@ -270,6 +270,9 @@ OTP_WEBAUTHN_HELPER_CLASS = "pages.staff_auth.passkeys.PasskeyHelper"
 # A passkey is a second factor here, never a way in without the password.
 OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
 SILENCED_SYSTEM_CHECKS += ["otp_webauthn.E030"]
+# django-axes counts wrong codes as it counts wrong passwords (pages/staff_auth/throttle.py), and
+# keeps neither in its records.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code"]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

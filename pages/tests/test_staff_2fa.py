@@ -28,7 +28,7 @@ from wagtail.models import (
 )
 
 from conftest import PASSWORD, root_collection
-from pages.staff_auth import passkeys, policy
+from pages.staff_auth import devices, passkeys, policy
 from pages.tests.second_factor import RECOVERY_CODE, app_code, with_app, with_recovery_codes
 
 ENROL = "/admin/second-factor/set-up/"
@@ -102,6 +102,13 @@ def test_a_group_that_reads_messages_or_manages_people_must_too(
     group.permissions.add(Permission.objects.get(codename=permission))
     person.groups.add(group)
     assert policy.must_use_second_factor(person)
+
+
+@pytest.mark.django_db
+def test_an_inactive_account_owes_nothing(make_user, required):
+    admin = make_user("administrator")
+    admin.is_active = False
+    assert not policy.must_use_second_factor(admin)
 
 
 @pytest.mark.django_db
@@ -424,6 +431,16 @@ def test_five_wrong_codes_pause_codes_from_that_client_with_a_429(
 
 
 @pytest.mark.django_db
+def test_a_wrong_code_is_not_kept_in_the_record_of_failed_attempts(client, make_user, required):
+    with_app(make_user("moderator"))
+    sign_in_with_password(client, "moderator")
+    verify(client, "424242")
+    attempt = AccessAttempt.objects.get(username="moderator (second factor)")
+    assert attempt.failures_since_start == 1
+    assert "424242" not in attempt.post_data
+
+
+@pytest.mark.django_db
 def test_guessing_fast_waits_out_the_devices_own_throttle_with_a_429(client, make_user, required):
     moderator = make_user("moderator")
     device = with_app(moderator)
@@ -490,18 +507,26 @@ def test_an_administrator_resets_someones_devices_and_the_history_says_so(
 
 
 @pytest.mark.django_db
-def test_only_an_administrator_may_reset_anyones_devices(client, make_user):
-    moderator = make_user("moderator")
-    editor = make_user("editor")
-    with_app(editor)
-    client.force_login(moderator)
-    assert (
-        reverse("second_factor:reset", args=[editor.pk]).encode()
-        not in client.get("/admin/users/").content
+def test_only_an_administrator_may_reset_anyones_devices(client, make_user, roles):
+    people_manager = make_user("editor", username="people")
+    group = Group.objects.create(name="People")
+    group.permissions.add(
+        Permission.objects.get(codename="access_admin"),
+        Permission.objects.get(codename="change_user"),
     )
-    url = reverse("second_factor:reset", args=[editor.pk])
-    assert client.post(url).status_code in (302, 403)
-    assert TOTPDevice.objects.filter(user=editor).exists()
+    people_manager.groups.add(group)
+    moderator = make_user("moderator")
+    with_app(moderator)
+    client.force_login(people_manager)
+    listing = client.get("/admin/users/")
+    assert listing.status_code == 200
+    assert b"moderator" in listing.content
+    url = reverse("second_factor:reset", args=[moderator.pk])
+    assert url.encode() not in listing.content
+    for method in (client.get, client.post):
+        response = method(url)  # Wagtail answers a refusal with the dashboard and a message
+        assert (response.status_code, response["Location"]) == (302, "/admin/")
+    assert TOTPDevice.objects.filter(user=moderator).exists()
 
 
 @pytest.mark.django_db
@@ -549,3 +574,50 @@ def test_a_passkey_counts_as_a_device_and_is_listed(client, make_user, required)
     verify_page = client.get(page["Location"])
     assert b'id="passkey-verification-button"' in verify_page.content
     assert b"django_otp_webauthn/otp_webauthn_auth.js" in verify_page.content
+    assert devices.describe(moderator) == [{"label": "Passkey: Laptop", "last_used": None}]
+
+    # Six digits from someone with no app: a wrong code like any other.
+    response = verify(client, "123456")
+    assert response.status_code == 200
+    assert response.context["form"].errors["code"]
+
+
+@pytest.mark.django_db
+def test_the_verify_page_sends_on_whoever_has_nothing_to_verify(client, make_user, required):
+    moderator = make_user("moderator")
+    client.force_login(moderator)
+    assert client.get(VERIFY, {"next": "/admin/pages/"})["Location"].startswith(ENROL)
+    device = with_app(moderator)
+    verify(client, app_code(device))
+    assert client.get(VERIFY, {"next": "/admin/pages/"})["Location"] == "/admin/pages/"
+
+
+# Adding a second device, and the account page
+
+
+@pytest.mark.django_db
+def test_anyone_may_add_a_second_factor_from_their_account(client, make_user):
+    editor = make_user("editor")
+    client.force_login(editor)
+    account = client.get("/admin/account/")
+    assert b'href="/admin/second-factor/"' in account.content
+    assert client.get("/admin/second-factor/")["Location"].startswith(ENROL)
+    assert b"keeps your account safe" in client.get(ENROL).content
+    assert client.get("/admin/second-factor/set-up/done/")["Location"].startswith(ENROL)
+
+    client.get(APP)
+    device = TOTPDevice.objects.get(user=editor)
+    response = client.post(APP, {"code": app_code(device)})
+    assert "/recovery-codes/" in response["Location"]
+
+    # A second device comes without new recovery codes: the first ones still stand.
+    client.get(APP)
+    second = TOTPDevice.objects.get(user=editor, confirmed=False)
+    response = client.post(APP, {"code": app_code(second)})
+    assert response["Location"] == "/admin/"
+    assert TOTPDevice.objects.filter(user=editor, confirmed=True).count() == 2
+    assert StaticToken.objects.filter(device__user=editor).count() == 10
+    manage = client.get("/admin/second-factor/")
+    assert manage.content.count(b"Authenticator app") == 2
+    assert b"must sign in with a second factor" not in manage.content
+    assert b"Add a passkey" in client.get("/admin/second-factor/set-up/passkey/").content
