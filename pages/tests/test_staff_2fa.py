@@ -621,3 +621,33 @@ def test_anyone_may_add_a_second_factor_from_their_account(client, make_user):
     assert manage.content.count(b"Authenticator app") == 2
     assert b"must sign in with a second factor" not in manage.content
     assert b"Add a passkey" in client.get("/admin/second-factor/set-up/passkey/").content
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "ceremony", ["registration/begin", "registration/complete", "authentication/complete"]
+)
+@pytest.mark.parametrize("body", [b"not json", b"{}", b'{"id": "x", "response": 7}', b"[]"])
+def test_malformed_passkey_requests_get_a_4xx_and_change_nothing(
+    client, make_user, required, ceremony, body
+):
+    moderator = make_user("moderator")
+    client.force_login(moderator)
+    client.post("/admin/second-factor/passkeys/authentication/begin/")
+    response = client.post(
+        f"/admin/second-factor/passkeys/{ceremony}/", body, content_type="application/json"
+    )
+    if ceremony == "registration/begin":
+        assert response.status_code in (200, 400)  # options to make one, or refused: no 5xx
+    else:
+        assert 400 <= response.status_code < 500, response.content
+    assert not WebAuthnCredential.objects.exists()
+    assert client.get("/admin/")["Location"].startswith(ENROL)
+    assert client.get(f"/admin/second-factor/passkeys/{ceremony}/").status_code == 405
+
+
+@pytest.mark.django_db
+def test_resetting_an_account_that_does_not_exist_is_a_404(client, make_user):
+    client.force_login(make_user("administrator"))
+    for user_id in (999, 2**63):
+        assert client.get(f"/admin/second-factor/reset/{user_id}/").status_code == 404
