@@ -255,25 +255,6 @@ AXES_LOCKOUT_CALLABLE = "pages.http.security.sign_in_paused"
 AXES_IPWARE_META_PRECEDENCE_ORDER = (os.environ.get("DJANGO_CLIENT_IP_HEADER", "REMOTE_ADDR"),)
 AXES_VERBOSE = False
 
-# The second factor (pages/staff_auth/, docs/security.md). STAFF_2FA_REQUIRED makes it compulsory
-# for those who can publish, read messages or manage people; production turns it on. Anyone may
-# add one, and whoever has one must use it.
-STAFF_2FA_REQUIRED = env_bool("STAFF_2FA_REQUIRED", False)
-OTP_TOTP_ISSUER = "Invest in Open Infrastructure"
-# A passkey is bound to a host name (the relying party) and accepted from the site's own origin
-# only: DJANGO_SITE_URL's where it is set (production), else the host the browser asked for,
-# which ALLOWED_HOSTS has vetted (make run, tests). The origin is worked out per request
-# (pages/staff_auth/passkeys.py), so the package's check for a fixed list does not apply.
-OTP_WEBAUTHN_RP_NAME = "Invest in Open Infrastructure"
-OTP_WEBAUTHN_RP_ID_CALLABLE = "pages.staff_auth.passkeys.relying_party_id"
-OTP_WEBAUTHN_HELPER_CLASS = "pages.staff_auth.passkeys.PasskeyHelper"
-# A passkey is a second factor here, never a way in without the password.
-OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
-SILENCED_SYSTEM_CHECKS += ["otp_webauthn.E030"]
-# django-axes counts wrong codes as it counts wrong passwords (pages/staff_auth/throttle.py), and
-# keeps neither in its records.
-AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code"]
-
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -359,6 +340,28 @@ LINKCHECK = {"concurrency": 10, "per_host": 2, "timeout": 10.0}
 # IP addresses or networks, comma-separated in the environment. Empty by default, as production
 # should keep it.
 LINK_CHECKER_ALLOWED_HOSTS = env_list("LINK_CHECKER_ALLOWED_HOSTS")
+
+# The second factor (pages/staff_auth/, docs/security.md). STAFF_2FA_REQUIRED makes it compulsory
+# for those who can publish, read messages or manage people; production turns it on. Anyone may
+# add one, and whoever has one must use it.
+STAFF_2FA_REQUIRED = env_bool("STAFF_2FA_REQUIRED", False)
+OTP_TOTP_ISSUER = "Invest in Open Infrastructure"
+# A passkey is bound to a host name (the relying party) and accepted from the site's own origin
+# only: DJANGO_SITE_URL's where it is set (production), else the host the browser asked for,
+# which ALLOWED_HOSTS has vetted (make run, tests; pages/staff_auth/passkeys.py). The package
+# checks a fixed list of https origins: production's is its address; elsewhere the origin is
+# worked out per request, and there is no fixed list to check.
+OTP_WEBAUTHN_RP_NAME = "Invest in Open Infrastructure"
+OTP_WEBAUTHN_RP_ID_CALLABLE = "pages.staff_auth.passkeys.relying_party_id"
+OTP_WEBAUTHN_HELPER_CLASS = "pages.staff_auth.passkeys.PasskeyHelper"
+OTP_WEBAUTHN_ALLOWED_ORIGINS = [SITE_URL] if SITE_URL.startswith("https://") else []
+if not OTP_WEBAUTHN_ALLOWED_ORIGINS:
+    SILENCED_SYSTEM_CHECKS += ["otp_webauthn.E030"]
+# A passkey is a second factor here, never a way in without the password.
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+# django-axes counts wrong codes as it counts wrong passwords (pages/staff_auth/throttle.py), and
+# keeps neither in its records.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code"]
 
 LOGGING = {
     "version": 1,

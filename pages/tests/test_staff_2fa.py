@@ -651,3 +651,48 @@ def test_resetting_an_account_that_does_not_exist_is_a_404(client, make_user):
     client.force_login(make_user("administrator"))
     for user_id in (999, 2**63):
         assert client.get(f"/admin/second-factor/reset/{user_id}/").status_code == 404
+
+
+# What the check costs each request
+
+
+def through_the_check(user, verified):
+    from django.http import HttpResponse
+
+    from pages.staff_auth.middleware import SecondFactorMiddleware
+
+    request = RequestFactory().get("/admin/pages/")
+    request.user = user
+    user.is_verified = lambda: verified
+    return SecondFactorMiddleware(lambda request: HttpResponse("the admin"))(request)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "role, has_app, verified, required_on, queries, answer",
+    [
+        ("moderator", True, True, True, 0, 200),  # signed in with the second factor
+        ("moderator", True, False, True, 1, 302),  # has an app, not used yet
+        ("moderator", False, False, True, 5, 302),  # must set one up
+        ("editor", False, False, True, 6, 200),  # need not: the powers are checked
+        ("editor", False, False, False, 3, 200),  # STAFF_2FA_REQUIRED off (make run)
+    ],
+)
+def test_the_check_costs_a_few_queries_and_none_once_verified(
+    make_user,
+    settings,
+    django_assert_num_queries,
+    role,
+    has_app,
+    verified,
+    required_on,
+    queries,
+    answer,
+):
+    settings.STAFF_2FA_REQUIRED = required_on
+    user = make_user(role)
+    if has_app:
+        with_app(user)
+    with django_assert_num_queries(queries):
+        response = through_the_check(user, verified)
+    assert response.status_code == answer
