@@ -552,9 +552,10 @@ def test_a_second_check_links_while_one_runs_is_refused(tmp_path):
         Link.objects.create(title="Slow", url=slow.url("/ok"))
         database = database_for_other_processes(tmp_path)
         command = production(database, LINK_CHECKER_ALLOWED_HOSTS="127.0.0.1")
-        first = subprocess.Popen(
-            **command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-        )
+        # The first run waits on its request while the second starts, which takes seconds on a
+        # busy machine: longer than the default 10-second timeout would let it wait.
+        held = {**command, "args": [*command["args"], "--timeout", "90"]}
+        first = subprocess.Popen(**held, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         try:
             assert checking.wait(timeout=60), "the first run never reached the server"
             second = subprocess.run(
