@@ -22,6 +22,7 @@ from pages.links.admin import LinkHealthMenuItem, LinksGroup, report_urls
 from pages.links.report import BrokenLinksPanel, can_manage_links
 from pages.models.contact_page import ContactPage
 from pages.people.admin import PersonViewSet
+from pages.staff_auth import admin as second_factor
 
 register_permission_policy(ContactMessage, ReceivedOnlyPolicy(ContactMessage))
 register_snippet(ContactsGroup)
@@ -67,3 +68,10 @@ def answer_contact_form(serve):
         return serve(page, request, args, kwargs)
 
     return serve_page
+
+
+# Staff sign-in with a second factor (pages/staff_auth/, docs/security.md).
+hooks.register("register_admin_urls", second_factor.admin_urls)
+hooks.register("register_user_listing_buttons", second_factor.user_listing_buttons)
+hooks.register("register_account_menu_item", second_factor.account_menu_item)
+hooks.register("register_log_actions", second_factor.register_log_actions)

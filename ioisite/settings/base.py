@@ -56,6 +56,11 @@ INSTALLED_APPS = [
     "django_ratelimit",
     "csp",
     "axes",
+    # Staff sign-in with a second factor (pages/staff_auth/, docs/security.md).
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -81,6 +86,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Right after authentication: which device, if any, verified this session; then a
+    # person who owes a second factor reaches only the pages that ask for it.
+    "django_otp.middleware.OTPMiddleware",
+    "pages.staff_auth.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -335,6 +344,27 @@ LINK_CHECKER_ALLOWED_HOSTS = env_list("LINK_CHECKER_ALLOWED_HOSTS")
 # Backups (`make backup`, `manage.py backup_site`; docs/deployment.md): one file each, holding
 # the database and the media folder, written here. Keep copies off the machine too.
 BACKUP_DIR = Path(os.environ.get("BACKUP_DIR") or BASE_DIR / "backups")
+# The second factor (pages/staff_auth/, docs/security.md). STAFF_2FA_REQUIRED makes it compulsory
+# for those who can publish, read messages or manage people; production turns it on. Anyone may
+# add one, and whoever has one must use it.
+STAFF_2FA_REQUIRED = env_bool("STAFF_2FA_REQUIRED", False)
+OTP_TOTP_ISSUER = "Invest in Open Infrastructure"
+# A passkey is bound to a host name (the relying party) and accepted from the site's own origin
+# only: DJANGO_SITE_URL's where it is set (production), else the host the browser asked for,
+# which ALLOWED_HOSTS has vetted (make run, tests; pages/staff_auth/passkeys.py). The package
+# checks a fixed list of https origins: production's is its address; elsewhere the origin is
+# worked out per request, and there is no fixed list to check.
+OTP_WEBAUTHN_RP_NAME = "Invest in Open Infrastructure"
+OTP_WEBAUTHN_RP_ID_CALLABLE = "pages.staff_auth.passkeys.relying_party_id"
+OTP_WEBAUTHN_HELPER_CLASS = "pages.staff_auth.passkeys.PasskeyHelper"
+OTP_WEBAUTHN_ALLOWED_ORIGINS = [SITE_URL] if SITE_URL.startswith("https://") else []
+if not OTP_WEBAUTHN_ALLOWED_ORIGINS:
+    SILENCED_SYSTEM_CHECKS += ["otp_webauthn.E030"]
+# A passkey is a second factor here, never a way in without the password.
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+# django-axes counts wrong codes as it counts wrong passwords (pages/staff_auth/throttle.py), and
+# keeps neither in its records.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code"]
 
 LOGGING = {
     "version": 1,

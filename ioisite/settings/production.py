@@ -86,6 +86,9 @@ if SECURE_SSL_REDIRECT:
     CONTENT_SECURITY_POLICY = copy.deepcopy(CONTENT_SECURITY_POLICY)
     CONTENT_SECURITY_POLICY["DIRECTIVES"]["upgrade-insecure-requests"] = True
 
+# Everyone who can publish, read messages or manage people signs in with a second factor.
+STAFF_2FA_REQUIRED = env_bool("STAFF_2FA_REQUIRED", True)
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

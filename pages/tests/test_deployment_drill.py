@@ -30,6 +30,7 @@ from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_
 
 from pages.contacts.forms import TOKEN_SALT
 
+from .second_factor import SecondFactorOverHTTP
 from .servers import (
     PYTHON,
     ROOT,
@@ -135,15 +136,9 @@ def through_the_front(deployment):
 
 
 def signed_in(deployment):
-    client = through_the_front(deployment)
-    token = csrf_token(client.get("/admin/login/").text)
-    response = client.post(
-        "/admin/login/",
-        data={"username": "admin", "password": PASSWORD, "csrfmiddlewaretoken": token},
-        headers={"Referer": f"{SITE}/admin/login/"},
-    )
-    assert response.status_code == 302, "could not sign in"
-    return client
+    """The administrator, with the password and then the second factor production asks for
+    (an authenticator app, set up at this first sign-in)."""
+    return SecondFactorOverHTTP().sign_in(through_the_front(deployment), SITE, "admin", PASSWORD)
 
 
 def page_id(env, url_path):

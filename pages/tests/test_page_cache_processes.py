@@ -15,6 +15,7 @@ import httpx
 import pytest
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
+from .second_factor import SecondFactorOverHTTP
 from .servers import PASSWORD, build_site, site_env, start_gunicorn, start_redis, stop
 
 
@@ -53,17 +54,14 @@ def reader_client():
     return httpx.Client(timeout=20, headers={"Host": "127.0.0.1"})
 
 
+# Production asks the administrator for a second factor: set up at the first sign-in, a recovery
+# code at the next.
+SECOND_FACTOR = SecondFactorOverHTTP()
+
+
 def signed_in(base_url):
     client = httpx.Client(base_url=base_url, timeout=20)
-    page = client.get("/admin/login/")
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
-    response = client.post(
-        "/admin/login/",
-        data={"username": "admin", "password": PASSWORD, "csrfmiddlewaretoken": token},
-        headers={"Referer": f"{base_url}/admin/login/"},
-    )
-    assert response.status_code == 302, "could not sign in"
-    return client
+    return SECOND_FACTOR.sign_in(client, base_url, "admin", PASSWORD)
 
 
 def about_form(client, about_id, introduction, **extra):
