@@ -1,5 +1,6 @@
 """The StreamField blocks every page type and setting shares: the body (`body.py`) and the link
-(`links.py`); and the impact page's datasets (`datasets.py`, drawn by `charts.py`). Migrations name the blocks by these paths (`pages.blocks.CaptionedTableBlock`)."""
+(`links.py`); and the impact page's datasets (`datasets.py`, drawn by `charts.py`). Migrations
+name the blocks by these paths (`pages.blocks.CaptionedTableBlock`)."""
 
 from .body import (
     BodyBlock,
