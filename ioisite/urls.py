@@ -6,6 +6,7 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 from wagtail.views import serve as wagtail_serve
 
+from pages.api.router import api_router
 from pages.contacts.views import contact_vcard
 from pages.discovery.feeds import InitiativesFeed
 from pages.discovery.robots import robots_txt
@@ -24,6 +25,7 @@ urlpatterns = [
     path("robots.txt", robots_txt, name="robots"),
     path("feeds/initiatives/", InitiativesFeed(), name="initiatives-feed"),
     path("contacts/<int:pk>/vcard/", contact_vcard, name="contact-vcard"),
+    path("api/v2/", api_router.urls),
 ]
 
 if settings.DEBUG:
