@@ -3,7 +3,7 @@ and axe-core's accessibility audit of the public pages."""
 
 import pytest
 
-from conftest import axe_violations, sign_in
+from conftest import axe_violations, sign_in, watch_csp
 from pages.models import ImpactPage
 
 # Transactional: the live server's thread must see what the test writes.
@@ -85,3 +85,33 @@ def test_site_works_without_javascript(seeded_site, browser):
     heading = tab.get_by_role("heading", level=1).inner_text()
     context.close()
     assert heading == "Research on open infrastructure"
+
+
+def test_the_impact_charts_draw_without_script_and_stay_legible_on_a_phone(seeded_site, browser):
+    context = browser.new_context(viewport={"width": 390, "height": 900})
+    tab = context.new_page()
+    refused = []
+    watch_csp(tab, refused)
+    tab.goto(f"{seeded_site}/impact/")
+    charts = tab.locator("svg.chart-svg")
+    assert charts.count() >= 2
+    assert tab.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scroll
+    for n in range(charts.count()):
+        chart = charts.nth(n)
+        box = chart.bounding_box()
+        assert box["width"] <= 390 and box["height"] > 100
+        # Bars take the site's colour from its stylesheet, since pygal's own styles are gone.
+        assert chart.locator(".rect, .line").first.evaluate("el => getComputedStyle(el).fill") in (
+            "rgb(11, 79, 108)",
+            "none",
+        )
+        sizes = chart.locator("text").evaluate_all(
+            "els => els.map(el => el.getBoundingClientRect().height)"
+        )
+        assert min(sizes) >= 11, sizes  # about 12 px text on a 390 px screen
+    table = tab.locator(".dataset__table").first
+    assert not table.locator("table").is_visible()
+    table.locator("summary").click()
+    assert table.locator("table").is_visible()
+    context.close()
+    assert not refused, refused

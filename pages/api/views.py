@@ -21,6 +21,7 @@ from django.db import DataError
 from django.db.models import CharField, Q
 from django.db.models.functions import Cast
 from django.http import Http404
+from django_ratelimit import ALL
 from django_ratelimit.core import _split_rate, is_ratelimited
 from rest_framework import status
 from rest_framework.exceptions import Throttled
@@ -59,7 +60,7 @@ class PublicReadOnly:
         super().initial(request, *args, **kwargs)
         rate = settings.API_RATE
         if is_ratelimited(
-            request._request, group="api", key="ip", rate=rate, method="ALL", increment=True
+            request._request, group="api", key="ip", rate=rate, method=ALL, increment=True
         ):
             raise Throttled(wait=_split_rate(rate)[1])
 
@@ -128,12 +129,11 @@ def used_on_public_pages(model):
     restricted_paths = Collection.objects.filter(
         pk__in=CollectionViewRestriction.objects.values("collection_id")
     ).values_list("path", flat=True)
-    queryset = (
-        model.objects.annotate(key=Cast("pk", CharField())).filter(key__in=used).order_by("id")
-    )
+    shown = model.objects.annotate(key=Cast("pk", CharField())).filter(key__in=used)
     for path in restricted_paths:
-        queryset = queryset.exclude(collection__path__startswith=path)
-    return queryset
+        shown = shown.exclude(collection__path__startswith=path)
+    # As a list of ids: the search backend filters on indexed fields only, and `id` is one.
+    return model.objects.filter(id__in=list(shown.values_list("id", flat=True))).order_by("id")
 
 
 class PublicImagesAPIViewSet(PublicReadOnly, ImagesAPIViewSet):
