@@ -8,7 +8,6 @@ import pytest
 from django.contrib.auth.models import Group
 from wagtail.documents.models import Document
 from wagtail.models import (
-    Collection,
     CollectionViewRestriction,
     PageViewRestriction,
 )

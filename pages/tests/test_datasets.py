@@ -1,46 +1,19 @@
 """Impact datasets: what editors may enter, the chart and table readers get, and the open data
 files (CSV, JSON, the Frictionless data package) others reuse."""
 
-import csv
-import io
 import json
 import re
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
 from django.utils import translation
 from wagtail.blocks import StreamBlockValidationError, StructBlockValidationError
 from wagtail.contrib.typed_table_block.blocks import TypedTableBlockValidationError
 
-from home.seed_content import IMPACT
 from pages.blocks import DatasetBlock, DatasetsBlock
 from pages.blocks.charts import draw_chart, format_number, ticks
 from pages.models import ImpactPage
-from pages.tests.datasets import dataset, library_link
-
-# The Data Package spec (v1 and v2): a package needs resources, each with a name and a path
-# (or inline data); names are lower-case letters, digits and -._/
-NAME = re.compile(r"^[-a-z0-9._/]+$")
-
-
-def read_csv(text):
-    """A dataset's CSV as a program reads it: '#' lines are comments (the package says so)."""
-    comments = [line for line in text.splitlines() if line.startswith("#")]
-    rows = list(csv.reader(io.StringIO("\n".join(ln for ln in text.splitlines() if ln[:1] != "#"))))
-    return comments, rows
-
-
-def table_in_html(html, slug):
-    """The label and figures of the dataset's table, as the page shows them."""
-    section = html.split(f'id="dataset-{slug}"', 1)[1].split("</section>", 1)[0]
-    body = section.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
-    rows = []
-    for row in re.findall(r"<tr>(.*?)</tr>", body, re.S):
-        cells = re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)
-        rows.append([re.sub(r"<[^>]+>", "", c).strip() for c in cells])
-    return rows
-
+from pages.tests.datasets import dataset, library_link, read_csv
 
 # What editors may enter
 
@@ -164,80 +137,6 @@ def test_the_value_axis_has_a_few_round_steps():
 
 
 # The page and its files, on the site as `make run` seeds it
-
-
-@pytest.fixture
-def seeded(db, client):
-    call_command("load_ioi_content", verbosity=0)
-    return ImpactPage.objects.get()
-
-
-def test_the_impact_page_shows_each_seeded_dataset_as_a_chart_and_a_table(seeded, client):
-    html = client.get("/impact/").content.decode()
-    specs = IMPACT["datasets"]
-    assert len(specs) >= 2
-    assert html.count('<svg xmlns="http://www.w3.org/2000/svg"') == len(specs)
-    for spec in specs:
-        assert f'<desc id="chart-{spec["slug"]}-desc">{spec["takeaway"]}</desc>' in html.replace(
-            "&#x27;", "'"
-        )
-        assert table_in_html(html, spec["slug"]) == [
-            [label, format_number(Decimal(figure))] for label, figure in spec["rows"]
-        ]
-    assert 'id="open-data-heading">Open data</h2>' in html
-    assert 'href="/impact/data/datapackage.json"' in html
-
-
-def test_each_download_parses_and_matches_the_table_on_the_page(seeded, client):
-    html = client.get("/impact/").content.decode()
-    for spec in IMPACT["datasets"]:
-        slug = spec["slug"]
-        assert (
-            f'href="/impact/data/{slug}.csv"' in html and f'href="/impact/data/{slug}.json"' in html
-        )
-        page_rows = table_in_html(html, slug)
-
-        response = client.get(f"/impact/data/{slug}.csv")
-        assert response["Content-Type"] == "text/csv; charset=utf-8"
-        comments, rows = read_csv(response.content.decode("utf-8"))
-        assert rows[0] == spec["columns"]
-        assert [[r[0], format_number(Decimal(r[1]))] for r in rows[1:]] == page_rows
-        text = "\n".join(comments)
-        for expected in (spec["title"], spec["unit"], "CC BY 4.0", spec["source"]["title"]):
-            assert expected in text
-
-        data = json.loads(client.get(f"/impact/data/{slug}.json").content)
-        assert data["title"] == spec["title"] and data["unit"] == spec["unit"]
-        assert data["licenses"][0]["name"] == "CC-BY-4.0"
-        assert data["sources"][0]["path"] == spec["source"]["url"]
-        label, series = spec["columns"]
-        assert [[d[label], format_number(Decimal(str(d[series])))] for d in data["data"]] == (
-            page_rows
-        )
-
-
-def test_the_data_package_describes_every_dataset_and_each_path_loads(seeded, client):
-    package = json.loads(client.get("/impact/data/datapackage.json").content)
-    assert NAME.match(package["name"])
-    resources = package["resources"]
-    assert [r["name"] for r in resources] == [spec["slug"] for spec in IMPACT["datasets"]]
-    for resource in resources:
-        assert NAME.match(resource["name"]) and resource["path"] and resource["format"] == "csv"
-        assert resource["dialect"]["commentChar"] == "#"
-        assert resource["licenses"][0]["path"].startswith("https://creativecommons.org/")
-        # The path is relative to the package: the file sits beside it.
-        csv_response = client.get(f"/impact/data/{resource['path']}")
-        assert csv_response.status_code == 200
-        _, rows = read_csv(csv_response.content.decode())
-        assert rows[0] == [field["name"] for field in resource["schema"]["fields"]]
-        assert [f["type"] for f in resource["schema"]["fields"]] == ["string", "number"]
-    assert package["licenses"] == [resources[0]["licenses"][0]]
-
-
-def test_a_file_that_does_not_exist_is_a_404_and_only_get_is_answered(seeded, client):
-    assert client.get("/impact/data/no-such-dataset.csv").status_code == 404
-    assert client.get("/impact/data/oi-fund-pilot.xml").status_code == 404
-    assert client.post("/impact/data/oi-fund-pilot.csv").status_code == 405
 
 
 def test_a_page_without_datasets_offers_no_data_package(site_tree, client):
