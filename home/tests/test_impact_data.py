@@ -85,3 +85,18 @@ def test_a_file_that_does_not_exist_is_a_404_and_only_get_is_answered(seeded, cl
     assert client.get("/impact/data/no-such-dataset.csv").status_code == 404
     assert client.get("/impact/data/oi-fund-pilot.xml").status_code == 404
     assert client.post("/impact/data/oi-fund-pilot.csv").status_code == 405
+
+
+def test_the_api_names_the_same_files_and_figures(seeded, client):
+    api = json.loads(client.get(f"/api/v2/pages/{seeded.pk}/?fields=datasets,data_files").content)
+    files = api["data_files"]
+    assert [f["slug"] for f in files["datasets"]] == [s["slug"] for s in IMPACT["datasets"]]
+    for entry in files["datasets"]:
+        path = entry["csv"].split("://", 1)[1].split("/", 1)[1]
+        assert client.get(f"/{path}").status_code == 200
+    assert files["data_package"].endswith("/impact/data/datapackage.json")
+    first = api["datasets"][0]["value"]
+    spec = IMPACT["datasets"][0]
+    assert [row["values"][1] for row in first["data"]["rows"]] == [
+        float(figure) for _, figure in spec["rows"]
+    ]

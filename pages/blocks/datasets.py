@@ -331,6 +331,23 @@ class DatasetBlock(blocks.StructBlock):
         value_class = DatasetValue
         label = "Dataset"
         description = "Figures shown as a chart and a table, and offered as open data files."
+        preview_value = {
+            "title": "Grants tracked by the State of Open Infrastructure",
+            "takeaway": "The 2025 edition tracks 641 grants, up from 514.",
+            "slug": "grants-tracked",
+            "chart": "bar",
+            "unit": "grants",
+            "data": {
+                "columns": [
+                    {"type": "label", "heading": "Edition"},
+                    {"type": "number", "heading": "Grants"},
+                ],
+                "rows": [{"values": ["2024 edition", "514"]}, {"values": ["2025 edition", "641"]}],
+                "caption": "",
+            },
+            "source": {"page": None, "link": None, "title": "State of Open Infrastructure"},
+            "licence": DEFAULT_LICENCE,
+        }
 
 
 class DatasetsBlock(blocks.StreamBlock):

@@ -91,6 +91,7 @@ class ImpactPage(OneQueryViewRestrictions, RoutablePageMixin, Page):
         APIField("introduction"),
         APIField("highlights"),
         APIField("datasets"),
+        APIField("data_files"),
         APIField("body"),
     ]
 
@@ -132,6 +133,22 @@ class ImpactPage(OneQueryViewRestrictions, RoutablePageMixin, Page):
             }
             for value in self.dataset_values()
         ]
+
+    @property
+    def data_files(self):
+        """The files' full addresses, for the API: each dataset's, then the data package."""
+        base = self.full_url or ""
+        files = [
+            {
+                "slug": value["slug"],
+                "title": value["title"],
+                "csv": base + self.data_path(f"{value['slug']}.csv"),
+                "json": base + self.data_path(f"{value['slug']}.json"),
+            }
+            for value in self.dataset_values()
+        ]
+        package = base + self.data_path(self.DATA_PACKAGE) if files else None
+        return {"datasets": files, "data_package": package}
 
     def get_cached_paths(self):
         # A CDN purge (pages/caching/tasks.py) must drop the files along with the page.

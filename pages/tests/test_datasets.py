@@ -167,3 +167,30 @@ def test_a_source_page_is_named_with_its_full_address_and_a_deleted_one_is_not_l
     site_tree.about.unpublish()
     html = client.get("/impact/").content.decode()
     assert "Source: About." in html
+
+
+def test_the_block_picker_preview_draws_a_chart():
+    block = DatasetBlock()
+    html = block.render(block.get_preview_value())
+    assert "<svg" in html and "The figures as a table" in html
+
+
+def test_every_part_of_a_dataset_tells_the_editor_what_to_enter():
+    def unexplained(block, path):
+        for name, child in getattr(block, "child_blocks", {}).items():
+            field = getattr(child, "field", None)
+            if not (getattr(field, "help_text", "") or getattr(child.meta, "help_text", "")):
+                yield f"{path}.{name}"
+            yield from unexplained(child, f"{path}.{name}")
+
+    assert list(unexplained(DatasetBlock(), "dataset")) == []
+
+
+def test_an_editor_can_open_the_impact_page_with_its_datasets(admin_client, site_tree):
+    impact = site_tree.impact
+    impact.datasets = [dataset("grants"), dataset("funding", series=("Grants", "Funders"))]
+    impact.save_revision().publish()
+    response = admin_client.get(f"/admin/pages/{impact.pk}/edit/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Datasets" in html and "funding" in html
