@@ -117,7 +117,9 @@ class ImpactPage(OneQueryViewRestrictions, RoutablePageMixin, Page):
         return self.reverse_subpage("data", kwargs={"filename": filename}).rstrip("/")
 
     def data_url(self, filename):
-        return self.url + self.data_path(filename)
+        # Relative when Wagtail cannot name the page's address (its site's root paths are being
+        # rebuilt): on the page itself, "data/<file>" still resolves to the same file.
+        return (self.url or "") + self.data_path(filename)
 
     @property
     def data_package_url(self):

@@ -194,3 +194,13 @@ def test_an_editor_can_open_the_impact_page_with_its_datasets(admin_client, site
     assert response.status_code == 200
     html = response.content.decode()
     assert "Datasets" in html and "funding" in html
+
+
+def test_file_links_stay_relative_when_the_page_has_no_known_address(site_tree):
+    from wagtail.models import Site
+
+    Site.objects.all().delete()  # no site: Wagtail cannot name the page's address
+    impact = ImpactPage.objects.get(pk=site_tree.impact.pk)
+    impact.datasets = [dataset("grants")]
+    assert impact.url is None
+    assert impact.open_data()[0]["csv"] == "data/grants.csv"  # resolves from /impact/ itself
