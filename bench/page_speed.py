@@ -39,7 +39,9 @@ PAGES = [
     ("initiatives index", "/initiatives/"),
     ("initiatives, page 40", "/initiatives/?page=40"),
     ("initiative", "/initiatives/bench-initiative-500/"),
-    ("impact", "/impact/"),
+    ("impact (3 charts)", "/impact/"),
+    ("impact dataset, CSV", "/impact/data/oi-fund-pilot.csv"),
+    ("API: pages listing", "/api/v2/pages/"),
     ("contact (never cached)", "/contact/"),
     ("standard (about)", "/about/"),
     ("resources", "/resources/"),
@@ -108,6 +110,8 @@ def base_env(workdir, database_url, redis_url):
         DJANGO_LOG_LEVEL="WARNING",
         DATABASE_URL=database_url,
         PYTHONPATH=str(ROOT),
+        # The load comes from one address: the API's per-client limit would answer it 429.
+        API_RATE="100000000/m",
     )
     env.pop("REDIS_URL", None)
     if redis_url:

@@ -2,6 +2,7 @@ from django.db import models
 from django.db.models import F
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.api import APIField
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
@@ -83,6 +84,16 @@ class HomePage(OneQueryViewRestrictions, HeroImageMixin, Page):
         index.SearchField("headline"),
         index.SearchField("introduction"),
         index.SearchField("body"),
+    ]
+    # Not the featured initiatives: the API would name an initiative that is a draft or private.
+    api_fields = [
+        APIField("headline"),
+        APIField("introduction"),
+        *HeroImageMixin.api_hero_fields,
+        APIField("body"),
+        APIField("key_activities_heading"),
+        APIField("impact_heading"),
+        APIField("call_to_action"),
     ]
 
     parent_page_types = ["wagtailcore.Page"]

@@ -313,6 +313,49 @@ IMPACT = {
             ),
         ),
     ],
+    # Only figures from ioi-facts.md; the "about" figures are said to be approximate.
+    "datasets": [
+        {
+            "title": "Grants tracked by the State of Open Infrastructure",
+            "slug": "soi-grants-tracked",
+            "takeaway": "The 2025 edition tracks 641 grants, up from 514 in the 2024 edition.",
+            "chart": "bar",
+            "unit": "grants",
+            "columns": ["Edition", "Grants tracked"],
+            "rows": [["2024 edition", "514"], ["2025 edition", "641"]],
+            "source": {"url": RESEARCH_URL, "title": "IOI research: State of Open Infrastructure"},
+        },
+        {
+            "title": "Funding tracked by the State of Open Infrastructure",
+            "slug": "soi-funding-tracked",
+            "takeaway": (
+                "The 2025 edition tracks about US$550 million in grants (2001 to 2024), up from "
+                "about US$415.8 million in the 2024 edition."
+            ),
+            "chart": "bar",
+            "unit": "US$ millions (approximate)",
+            "columns": ["Edition", "Funding tracked"],
+            "rows": [["2024 edition", "415.8"], ["2025 edition", "550"]],
+            "source": {"url": RESEARCH_URL, "title": "IOI research: State of Open Infrastructure"},
+        },
+        {
+            "title": "Open Infrastructure Fund pilot: from applications to awards",
+            "slug": "oi-fund-pilot",
+            "takeaway": (
+                "197 applications from 51 countries reached the pilot fund, and 8 projects "
+                "were funded."
+            ),
+            "chart": "horizontal_bar",
+            "unit": "applications, countries or projects",
+            "columns": ["Measure", "Open Infrastructure Fund pilot"],
+            "rows": [
+                ["Applications", "197"],
+                ["Countries", "51"],
+                ["Projects funded", "8"],
+            ],
+            "source": {"url": WORK_URL, "title": "IOI's work: the Open Infrastructure Fund"},
+        },
+    ],
 }
 
 CONTACT = {

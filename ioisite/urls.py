@@ -1,10 +1,12 @@
 from django.conf import settings
-from django.urls import include, path
+from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
+from wagtail.views import serve as wagtail_serve
 
+from pages.api.router import api_router
 from pages.contacts.views import contact_vcard
 from pages.discovery.feeds import InitiativesFeed, NewsFeed, ResearchFeed
 from pages.discovery.robots import robots_txt
@@ -25,12 +27,18 @@ urlpatterns = [
     path("feeds/news/", NewsFeed(), name="news-feed"),
     path("feeds/research/", ResearchFeed(), name="research-feed"),
     path("contacts/<int:pk>/vcard/", contact_vcard, name="contact-vcard"),
+    path("api/v2/", api_router.urls),
 ]
 
 if settings.DEBUG:
     from django.conf.urls.static import static
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# A page's files (the impact page's /impact/data/<dataset>.csv): Wagtail's own pattern takes
+# only paths of words ending in a slash, so these reach the page tree here, through the same
+# view, view restrictions and hooks as the page itself.
+urlpatterns += [re_path(r"^((?:[\w\-]+/)+[\w\-]+\.(?:csv|json))$", wagtail_serve)]
 
 # Wagtail's page tree answers every other path, so it comes last.
 urlpatterns += [path("", include(wagtail_urls))]

@@ -3,7 +3,7 @@ and axe-core's accessibility audit of the public pages."""
 
 import pytest
 
-from conftest import axe_violations, sign_in
+from conftest import axe_violations, sign_in, watch_csp
 from pages.models import ImpactPage
 
 # Transactional: the live server's thread must see what the test writes.
@@ -92,3 +92,70 @@ def test_site_works_without_javascript(seeded_site, browser):
     heading = tab.get_by_role("heading", level=1).inner_text()
     context.close()
     assert heading == "Research on open infrastructure"
+
+
+def test_the_impact_charts_draw_without_script_and_stay_legible_on_a_phone(seeded_site, browser):
+    context = browser.new_context(viewport={"width": 390, "height": 900})
+    tab = context.new_page()
+    refused = []
+    watch_csp(tab, refused)
+    tab.goto(f"{seeded_site}/impact/")
+    charts = tab.locator("svg.chart-svg")
+    assert charts.count() >= 2
+    assert tab.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scroll
+    for n in range(charts.count()):
+        chart = charts.nth(n)
+        box = chart.bounding_box()
+        assert box["width"] <= 390 and box["height"] > 100
+        # Bars take the site's colour from its stylesheet, since pygal's own styles are gone.
+        assert chart.locator(".rect, .line").first.evaluate("el => getComputedStyle(el).fill") in (
+            "rgb(11, 79, 108)",
+            "none",
+        )
+        sizes = chart.locator("text").evaluate_all(
+            "els => els.map(el => el.getBoundingClientRect().height)"
+        )
+        assert min(sizes) >= 11, sizes  # about 12 px text on a 390 px screen
+    table = tab.locator(".dataset__table").first
+    assert not table.locator("table").is_visible()
+    table.locator("summary").click()
+    assert table.locator("table").is_visible()
+    context.close()
+    assert not refused, refused
+
+
+def test_editor_changes_a_figure_in_a_dataset_and_readers_get_the_new_chart_and_file(
+    seeded_site, make_user, browser, page_in_browser
+):
+    tab = page_in_browser
+    impact = ImpactPage.objects.get()
+    make_user("administrator")
+    sign_in(tab, seeded_site, "administrator")
+    tab.goto(f"{seeded_site}/admin/pages/{impact.pk}/edit/")
+
+    def publish():
+        tab.locator("footer .w-dropdown__toggle").first.click()
+        tab.get_by_role("button", name="Publish").click()
+
+    # Two datasets with one address: refused, with what the editor typed kept.
+    second_slug = tab.locator('input[name="datasets-1-value-slug"]')
+    second_slug.fill("soi-grants-tracked")
+    cell = tab.locator('input[name="datasets-0-value-data-cell-1-1"]')
+    assert cell.input_value() == "641"
+    cell.fill("650")
+    publish()
+    tab.get_by_text("Dataset 1 already uses 'soi-grants-tracked'.").wait_for()
+    assert tab.locator('input[name="datasets-0-value-data-cell-1-1"]').input_value() == "650"
+
+    tab.locator('input[name="datasets-1-value-slug"]').fill("soi-funding-tracked")
+    publish()
+    tab.wait_for_url(f"{seeded_site}/admin/pages/{impact.get_parent().pk}/")
+
+    reader = browser.new_context()
+    public = reader.new_page()
+    public.goto(f"{seeded_site}/impact/")
+    chart = public.locator("#dataset-soi-grants-tracked svg")
+    assert "650" in chart.inner_html()
+    csv_text = public.request.get(f"{seeded_site}/impact/data/soi-grants-tracked.csv").text()
+    reader.close()
+    assert "2025 edition,650" in csv_text

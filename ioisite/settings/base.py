@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "wagtail.contrib.settings",
     "wagtail.contrib.sitemaps",
     "wagtail.contrib.table_block",
+    "wagtail.contrib.typed_table_block",
+    "wagtail.api.v2",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -54,6 +56,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "django_ratelimit",
+    "corsheaders",
     "csp",
     "axes",
     # Staff sign-in with a second factor (pages/staff_auth/, docs/security.md).
@@ -75,6 +78,8 @@ MIDDLEWARE = [
     # Requests no browser sends get a 400 here, before anything else reads them.
     "pages.http.malformed.RefuseMalformedRequestsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside the page cache, so a cached API answer gets the CORS headers too (/api/ only).
+    "corsheaders.middleware.CorsMiddleware",
     # A hit is answered here, before sessions, CSRF, auth and the page tree (docs/caching.md).
     "pages.caching.middleware.PageCacheMiddleware",
     # Inside the page cache, so the cache keeps the compressed bytes. Django masks CSRF tokens
@@ -381,3 +386,15 @@ LOGGING = {
         "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }
+
+# The read-only JSON API at /api/v2/ (pages/api/, docs/api.md): at most API_LIMIT_MAX items an
+# answer, API_RATE uncached requests per client address (answered from the page cache, a
+# repeated request costs nothing and is not counted), readable from any origin with GET.
+WAGTAILAPI_LIMIT_MAX = int(os.environ.get("API_LIMIT_MAX", "50"))
+WAGTAILAPI_SEARCH_ENABLED = True
+API_RATE = os.environ.get("API_RATE", "120/m")
+CORS_URLS_REGEX = r"^/api/"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_PREFLIGHT_MAX_AGE = 86400

@@ -1,5 +1,6 @@
 """The StreamField blocks every page type and setting shares: the body (`body.py`) and the link
-(`links.py`). Migrations name the blocks by these paths (`pages.blocks.CaptionedTableBlock`)."""
+(`links.py`); and the impact page's datasets (`datasets.py`, drawn by `charts.py`). Migrations
+name the blocks by these paths (`pages.blocks.CaptionedTableBlock`)."""
 
 from .body import (
     BodyBlock,
@@ -14,6 +15,7 @@ from .body import (
     StatisticsBlock,
     call_to_action_stream,
 )
+from .datasets import DatasetBlock, DatasetsBlock
 from .links import LinkBlock, LinkStructValue, related_links_stream
 
 __all__ = [
@@ -21,6 +23,8 @@ __all__ = [
     "CallToActionBlock",
     "CaptionedEmbedBlock",
     "CaptionedTableBlock",
+    "DatasetBlock",
+    "DatasetsBlock",
     "FigureBlock",
     "HeadingBlock",
     "LinkBlock",

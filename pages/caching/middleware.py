@@ -33,6 +33,28 @@ GENERATION_KEY = "pagecache:generation"
 HEADER = "X-Page-Cache"
 SKIPPED_PREFIXES = ("/admin/", "/documents/", "/healthz/", "/django-admin/")
 ALLOWED_QUERY = {"page", "category", "type", "year", "tag"}
+# The API's parameters that name a view of the content (pages/api/): kept per combination, as
+# pages are. Free text (search) is left to the API's rate limit. Answers the CDN may keep
+# are held for API_CDN_SECONDS at most, as a CDN purge names pages, not API queries.
+API_PREFIX = "/api/"
+API_QUERY = {
+    "type",
+    "fields",
+    "limit",
+    "offset",
+    "order",
+    "child_of",
+    "descendant_of",
+    "ancestor_of",
+    "html_path",
+    "slug",
+    "id",
+    "locale",
+    "translation_of",
+    "site",
+    "rich_text_format",
+}
+API_CDN_SECONDS = 60
 MAX_QUERY_VALUE = 40
 
 
@@ -55,8 +77,9 @@ def _cacheable_request(request):
         return False
     if request.path.startswith(SKIPPED_PREFIXES):
         return False
+    allowed = ALLOWED_QUERY | API_QUERY if request.path.startswith(API_PREFIX) else ALLOWED_QUERY
     for name, values in request.GET.lists():
-        if name not in ALLOWED_QUERY or len(values) > 1 or len(values[0]) > MAX_QUERY_VALUE:
+        if name not in allowed or len(values) > 1 or len(values[0]) > MAX_QUERY_VALUE:
             return False
     return True
 
@@ -119,6 +142,8 @@ class PageCacheMiddleware:
             response[HEADER] = "skip"
             return response
         cdn = getattr(settings, "PAGE_CACHE_CDN_SECONDS", 60)
+        if request.path.startswith(API_PREFIX):
+            cdn = min(cdn, API_CDN_SECONDS)
         patch_cache_control(
             response,
             public=True,

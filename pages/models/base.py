@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef
 from django.db.models.functions import Coalesce, Length, Substr
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.api import APIField
 from wagtail.models import PageViewRestriction
 
 # Pages sit under the home page (app `home`). Named by label, not imported: pages/ never
@@ -40,6 +41,8 @@ class HeroImageMixin(models.Model):
         default=False,
         help_text="Tick if the image adds nothing to the text: screen readers will skip it.",
     )
+
+    api_hero_fields = [APIField("hero_image"), APIField("hero_alt")]
 
     hero_panels = [
         MultiFieldPanel(

@@ -1,6 +1,7 @@
 from django.http import HttpResponseNotAllowed
 from django.utils.cache import add_never_cache_headers
 from wagtail.admin.panels import FieldPanel, HelpPanel
+from wagtail.api import APIField
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
@@ -45,6 +46,8 @@ class ContactPage(OneQueryViewRestrictions, RoutablePageMixin, Page):
         index.SearchField("introduction"),
         index.SearchField("body"),
     ]
+    # The page's words only: never the form, its messages or the contacts behind it.
+    api_fields = [APIField("introduction"), APIField("body")]
 
     parent_page_types = [HOME_PAGE]
     subpage_types = []

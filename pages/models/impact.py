@@ -1,11 +1,16 @@
+import json
+
 from django.db import models
+from django.http import Http404, HttpResponse
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.api import APIField
+from wagtail.contrib.routable_page.models import RoutablePageMixin, re_path
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from pages.blocks import BodyBlock
+from pages.blocks import BodyBlock, DatasetsBlock
 from pages.fields import WebURLField
 from pages.links.panels import LinkProblemsPanel
 
@@ -40,18 +45,26 @@ class ImpactHighlight(Orderable):
         FieldPanel("description"),
         MultiFieldPanel([FieldPanel("source_url"), FieldPanel("source_title")], heading="Source"),
     ]
+    api_fields = ["figure", "label", "description", "source_url", "source_title"]
 
     def __str__(self):
         return f"{self.figure} {self.label}"
 
 
-class ImpactPage(OneQueryViewRestrictions, Page):
-    """What the organisation's work has changed, led by a few highlights."""
+class ImpactPage(OneQueryViewRestrictions, RoutablePageMixin, Page):
+    """What the organisation's work has changed, led by a few highlights, then its figures as
+    charts, each also published as open data under data/ (CSV, JSON, a data package)."""
 
     introduction = RichTextField(
         features=INTRODUCTION_FEATURES,
         blank=True,
         help_text="A short opening on the difference the work makes.",
+    )
+    datasets = StreamField(
+        DatasetsBlock(),
+        blank=True,
+        help_text="Figures shown as charts after the highlights, each with its table, and "
+        "listed under 'Open data' as CSV and JSON files anyone may reuse.",
     )
     body = StreamField(BodyBlock(), blank=True, help_text="Optional content after the highlights.")
 
@@ -66,11 +79,20 @@ class ImpactPage(OneQueryViewRestrictions, Page):
             help_text="The key results, in the order shown. The home page shows the first three.",
             max_num=12,
         ),
+        FieldPanel("datasets", heading="Datasets"),
         FieldPanel("body"),
     ]
     search_fields = Page.search_fields + [
         index.SearchField("introduction"),
+        index.SearchField("datasets"),
         index.SearchField("body"),
+    ]
+    api_fields = [
+        APIField("introduction"),
+        APIField("highlights"),
+        APIField("datasets"),
+        APIField("data_files"),
+        APIField("body"),
     ]
 
     parent_page_types = [HOME_PAGE]
@@ -78,3 +100,106 @@ class ImpactPage(OneQueryViewRestrictions, Page):
     max_count = 1
 
     template = "pages/impact_page.html"
+
+    DATA_PACKAGE = "datapackage.json"
+
+    def dataset_values(self):
+        return [child.value for child in self.datasets if child.block_type == "dataset"]
+
+    def dataset(self, slug):
+        for value in self.dataset_values():
+            if value["slug"] == slug:
+                return value
+        raise Http404("No such dataset.")
+
+    def data_path(self, filename):
+        # Wagtail's routes end in a slash; a file's address does not (ioisite/urls.py).
+        return self.reverse_subpage("data", kwargs={"filename": filename}).rstrip("/")
+
+    def data_url(self, filename):
+        # Relative when Wagtail cannot name the page's address (its site's root paths are being
+        # rebuilt): on the page itself, "data/<file>" still resolves to the same file.
+        return (self.url or "") + self.data_path(filename)
+
+    @property
+    def data_package_url(self):
+        return self.data_url(self.DATA_PACKAGE)
+
+    def open_data(self):
+        """Each dataset with the addresses of its files, for the "Open data" section."""
+        return [
+            {
+                "dataset": value,
+                "csv": self.data_url(f"{value['slug']}.csv"),
+                "json": self.data_url(f"{value['slug']}.json"),
+            }
+            for value in self.dataset_values()
+        ]
+
+    @property
+    def data_files(self):
+        """The files' full addresses, for the API: each dataset's, then the data package."""
+        base = self.full_url or ""
+        files = [
+            {
+                "slug": value["slug"],
+                "title": value["title"],
+                "csv": base + self.data_path(f"{value['slug']}.csv"),
+                "json": base + self.data_path(f"{value['slug']}.json"),
+            }
+            for value in self.dataset_values()
+        ]
+        package = base + self.data_path(self.DATA_PACKAGE) if files else None
+        return {"datasets": files, "data_package": package}
+
+    def get_cached_paths(self):
+        # A CDN purge (pages/caching/tasks.py) must drop the files along with the page.
+        names = [self.DATA_PACKAGE] + [
+            f"{value['slug']}.{extension}"
+            for value in self.dataset_values()
+            for extension in ("csv", "json")
+        ]
+        return ["/"] + ["/" + self.data_path(name) for name in names]
+
+    @re_path(r"^data/(?P<filename>[a-z0-9-]{1,60}\.(?:csv|json))/$", name="data")
+    def data(self, request, filename):
+        if request.method not in ("GET", "HEAD"):
+            return HttpResponse(status=405, headers={"Allow": "GET, HEAD"})
+        absolute = request.build_absolute_uri
+        if filename == self.DATA_PACKAGE:
+            return self.data_package(request)
+        slug, _, extension = filename.rpartition(".")
+        if extension == "csv":
+            response = HttpResponse(
+                self.dataset(slug).as_csv(absolute), content_type="text/csv; charset=utf-8"
+            )
+            response["Content-Disposition"] = f'attachment; filename="{slug}.csv"'
+            return response
+        if extension == "json":
+            return HttpResponse(
+                self.dataset(slug).as_json(absolute), content_type="application/json"
+            )
+        raise Http404("No such file.")
+
+    def data_package(self, request):
+        """One Frictionless data package (https://specs.frictionlessdata.io/data-package/)
+        describing every dataset, so that tools load them all in one go."""
+        values = self.dataset_values()
+        if not values:
+            raise Http404("This page has no datasets yet.")
+        absolute = request.build_absolute_uri
+        package = {
+            "name": f"{self.slug}-datasets",
+            "title": self.title,
+            "homepage": absolute(self.url),
+            "licenses": [
+                {"name": lic["code"], "title": lic["name"], "path": lic["url"]}
+                for lic in {v.licence_details["code"]: v.licence_details for v in values}.values()
+            ],
+            "resources": [value.resource(absolute) for value in values],
+        }
+        if self.last_published_at:
+            package["created"] = self.last_published_at.isoformat()
+        return HttpResponse(
+            json.dumps(package, ensure_ascii=False, indent=2), content_type="application/json"
+        )

@@ -2,6 +2,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.api import APIField
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page, PageManager
 from wagtail.query import PageQuerySet
@@ -37,6 +38,7 @@ class InitiativeIndexPage(OneQueryViewRestrictions, Page):
 
     content_panels = Page.content_panels + [FieldPanel("introduction")]
     search_fields = Page.search_fields + [index.SearchField("introduction")]
+    api_fields = [APIField("introduction")]
 
     parent_page_types = [HOME_PAGE]
     subpage_types = ["pages.InitiativePage"]
@@ -124,6 +126,17 @@ class InitiativePage(OneQueryViewRestrictions, HeroImageMixin, Page):
         index.SearchField("summary"),
         index.SearchField("body"),
         index.FilterField("status"),
+    ]
+    # Not `contact`: who to write to is shown on the page through its public contacts only.
+    api_fields = [
+        APIField("summary"),
+        APIField("status"),
+        APIField("start_date"),
+        APIField("end_date"),
+        *HeroImageMixin.api_hero_fields,
+        APIField("body"),
+        APIField("related_links"),
+        APIField("call_to_action"),
     ]
 
     parent_page_types = ["pages.InitiativeIndexPage"]

@@ -11,6 +11,7 @@ from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import Tag, TaggedItemBase
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.api import APIField
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page, PageManager
 from wagtail.query import PageQuerySet
@@ -56,6 +57,7 @@ class NewsIndexPage(OneQueryViewRestrictions, Page):
 
     content_panels = Page.content_panels + [FieldPanel("introduction")]
     search_fields = Page.search_fields + [index.SearchField("introduction")]
+    api_fields = [APIField("introduction")]
 
     parent_page_types = [HOME_PAGE]
     subpage_types = ["pages.NewsPage"]
@@ -175,6 +177,15 @@ class NewsPage(OneQueryViewRestrictions, AuthoredMixin, HeroImageMixin, Page):
             ],
         ),
         index.FilterField("published_on"),
+    ]
+    # Not the related pages: they could name a draft.
+    api_fields = [
+        APIField("published_on"),
+        APIField("authors"),
+        APIField("summary"),
+        APIField("tags"),
+        *HeroImageMixin.api_hero_fields,
+        APIField("body"),
     ]
 
     parent_page_types = ["pages.NewsIndexPage"]

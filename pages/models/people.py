@@ -4,6 +4,7 @@ profile for each (/people/<slug>/) listing their publications and posts."""
 from django.db.models import Exists, OuterRef
 from django.http import Http404
 from wagtail.admin.panels import FieldPanel
+from wagtail.api import APIField
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import Page
@@ -27,6 +28,7 @@ class PeopleIndexPage(OneQueryViewRestrictions, RoutablePageMixin, Page):
 
     content_panels = Page.content_panels + [FieldPanel("introduction")]
     search_fields = Page.search_fields + [index.SearchField("introduction")]
+    api_fields = [APIField("introduction")]
 
     parent_page_types = [HOME_PAGE]
     subpage_types = []

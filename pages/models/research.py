@@ -13,6 +13,7 @@ from django.utils.dateformat import format as date_format
 from django.utils.functional import cached_property
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.api import APIField
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page, PageManager
@@ -117,6 +118,7 @@ class ResearchIndexPage(OneQueryViewRestrictions, Page):
 
     content_panels = Page.content_panels + [FieldPanel("introduction")]
     search_fields = Page.search_fields + [index.SearchField("introduction")]
+    api_fields = [APIField("introduction")]
 
     parent_page_types = [HOME_PAGE]
     subpage_types = ["pages.PublicationPage"]
@@ -285,6 +287,22 @@ class PublicationPage(
         ),
         index.FilterField("publication_type"),
         index.FilterField("published_on"),
+    ]
+    # Not the related initiatives (they could name a draft) nor the full text's document (its
+    # address is in the documents endpoint when it is public).
+    api_fields = [
+        APIField("publication_type"),
+        APIField("published_on"),
+        APIField("published_precision"),
+        APIField("authors"),
+        APIField("abstract"),
+        APIField("doi"),
+        APIField("repository_url"),
+        APIField("other_identifier"),
+        APIField("licence"),
+        APIField("licence_url"),
+        *HeroImageMixin.api_hero_fields,
+        APIField("body"),
     ]
 
     parent_page_types = ["pages.ResearchIndexPage"]

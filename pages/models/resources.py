@@ -1,5 +1,6 @@
 from django.core.paginator import Paginator
 from wagtail.admin.panels import FieldPanel
+from wagtail.api import APIField
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
@@ -20,6 +21,7 @@ class ResourcesPage(OneQueryViewRestrictions, Page):
 
     content_panels = Page.content_panels + [FieldPanel("introduction")]
     search_fields = Page.search_fields + [index.SearchField("introduction")]
+    api_fields = [APIField("introduction")]
 
     parent_page_types = [HOME_PAGE]
     subpage_types = []

@@ -1,5 +1,6 @@
 from django.db import models
 from wagtail.admin.panels import FieldPanel
+from wagtail.api import APIField
 from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
@@ -30,6 +31,7 @@ class StandardPage(OneQueryViewRestrictions, Page):
         index.SearchField("introduction"),
         index.SearchField("body"),
     ]
+    api_fields = [APIField("introduction"), APIField("body")]
 
     parent_page_types = [HOME_PAGE, "pages.StandardPage"]
     subpage_types = ["pages.StandardPage"]

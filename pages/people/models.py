@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.text import slugify
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.api import APIField
 from wagtail.search import index
 
 from pages.scholarly.identifiers import ORCIDField
@@ -138,6 +139,8 @@ class Authorship(models.Model):
     )
 
     panels = [FieldPanel("person"), FieldPanel("organisation")]
+    # The name as cited, and a person's ORCID iD: nothing else about them goes out.
+    api_fields = [APIField("name"), APIField("orcid")]
 
     class Meta:
         abstract = True
@@ -148,6 +151,10 @@ class Authorship(models.Model):
     @property
     def name(self):
         return self.person.name if self.person_id else self.organisation
+
+    @property
+    def orcid(self):
+        return self.person.orcid if self.person_id else ""
 
     def csl_name(self):
         return self.person.csl_name() if self.person_id else {"literal": self.organisation}

@@ -226,3 +226,18 @@ def test_the_sitemap_lists_both_sections(client, news, site_tree):
     xml = client.get("/sitemap.xml").content.decode()
     for path in ("/research/", "/research/publication-1/", "/news/", "/news/post-2/", "/people/"):
         assert f"<loc>http://localhost{path}</loc>" in xml
+
+
+def test_posts_are_in_the_api_with_their_tags_and_authors(client, news):
+    response = client.get("/api/v2/pages/?type=pages.NewsPage&fields=tags,authors,summary")
+    assert response.status_code == 200
+    items = {item["title"]: item for item in response.json()["items"]}
+    assert sorted(items["Post 1"]["tags"]) == ["Infra Finder", "funding"]
+    assert [a["name"] for a in items["Post 1"]["authors"]] == [
+        "Invest in Open Infrastructure",
+        "Ada Lovelace",
+    ]
+    draft = news[1][2]
+    draft.unpublish()
+    titles = [i["title"] for i in client.get("/api/v2/pages/?type=pages.NewsPage").json()["items"]]
+    assert "Post 3" not in titles

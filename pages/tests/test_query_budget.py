@@ -139,3 +139,31 @@ def test_research_and_news_stay_within_their_budgets(
         with django_assert_max_num_queries(budget, info=url):
             response = client.get(url)
         assert response.status_code == 200, url
+
+
+# The impact page with datasets: one query for the library links their sources name and one
+# for the pages, whatever the number of datasets; their files need only the page and those.
+IMPACT_WITH_DATASETS = 10
+DATASET_FILE = 8
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("count", [2, 12])
+def test_the_impact_page_costs_the_same_with_any_number_of_datasets(
+    client, site_tree, django_assert_num_queries, count
+):
+    from pages.tests.datasets import dataset
+
+    impact = site_tree.impact
+    impact.datasets = [
+        dataset(f"figures-{n}", source_page=site_tree.about if n % 2 else None)
+        for n in range(count)
+    ]
+    impact.save_revision().publish()
+    client.get("/")
+    with django_assert_num_queries(IMPACT_WITH_DATASETS):
+        page = client.get("/impact/")
+    assert page.content.decode().count("<svg") == count
+    for url in ("/impact/data/figures-1.csv", "/impact/data/datapackage.json"):
+        with django_assert_num_queries(DATASET_FILE, info=url):
+            assert client.get(url).status_code == 200

@@ -366,3 +366,22 @@ def test_a_body_block_shows_on_the_page(client, research):
     publication.body = [paragraph("<p>Key findings in brief.</p>")]
     publication.save_revision().publish()
     assert "Key findings in brief." in client.get("/research/publication-1/").content.decode()
+
+
+def test_publications_are_in_the_api_with_their_authors_and_identifiers(client, research):
+    response = client.get(
+        "/api/v2/pages/?type=pages.PublicationPage&fields=authors,doi,abstract,licence_url"
+    )
+    assert response.status_code == 200
+    items = {item["title"]: item for item in response.json()["items"]}
+    report = items["Publication 1"]
+    assert [a["name"] for a in report["authors"]] == [
+        "Invest in Open Infrastructure",
+        "Ada Lovelace",
+        "Grace Hopper",
+    ]
+    assert report["authors"][1]["orcid"] == "0000-0002-1825-0097"
+    assert report["doi"] == DOI and report["abstract"] == "Abstract of publication 1."
+    assert report["licence_url"] == "https://creativecommons.org/licenses/by/4.0/"
+    # Nothing about the person beyond their name and ORCID iD.
+    assert set(report["authors"][1]) <= {"id", "meta", "type", "name", "orcid"}

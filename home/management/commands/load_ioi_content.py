@@ -232,6 +232,10 @@ class Seeder:
             page.highlights = [
                 ImpactHighlight(sort_order=n, **h) for n, h in enumerate(spec["highlights"])
             ]
+            page.datasets = [
+                {"type": "dataset", "value": self.dataset(dataset)}
+                for dataset in spec.get("datasets", [])
+            ]
         if "authors" in spec:
             author_class = page._meta.get_field("authors").related_model
             page.authors = [
@@ -273,6 +277,30 @@ class Seeder:
         if library_link is not None:
             return {"page": None, "link": library_link.pk, "url": "", "title": spec["title"]}
         return {"page": None, "url": spec["url"], "title": spec["title"]}
+
+    def dataset(self, spec):
+        """A seed dataset as DatasetBlock data: a typed table, its source a library link."""
+        label, *series = spec["columns"]
+        link = self.library.get(spec["source"]["url"])
+        return {
+            "title": spec["title"],
+            "slug": spec["slug"],
+            "takeaway": spec["takeaway"],
+            "chart": spec["chart"],
+            "unit": spec["unit"],
+            "licence": "CC-BY-4.0",
+            "source": {
+                "page": None,
+                "link": link.pk if link else None,
+                "title": spec["source"]["title"],
+            },
+            "data": {
+                "columns": [{"type": "label", "heading": label}]
+                + [{"type": "number", "heading": name} for name in series],
+                "rows": [{"values": row} for row in spec["rows"]],
+                "caption": "",
+            },
+        }
 
     def call_to_action(self, spec):
         link = self.link(spec["link"])

@@ -1,0 +1,146 @@
+"""Wagtail's API v2 endpoints, narrowed to what anyone may read on the public site.
+
+Wagtail's own endpoints answer a request as its sender could see the site: signed in (the
+session, HTTP Basic), past a page's password, they list restricted pages; and they list every
+image and document outside a restricted collection, used on a page or not. Here:
+
+- nobody is signed in to the API (no authentication at all), and a page counts only if it is
+  live and no view restriction of any kind (password, sign-in, groups) sits on it, on an
+  ancestor, or on the page it is an alias of;
+- images and documents count only if a live, public page uses them (Wagtail's reference index)
+  and no collection above them is restricted;
+- JSON only (no browsable HTML), a bounded page size and offset, a rate limit per address
+  answered with a JSON 429 and Retry-After, and hostile parameters answered 400, never 500.
+
+A page type is exposed by its `api_fields` (docs/api.md)."""
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import DataError
+from django.db.models import CharField, Q
+from django.db.models.functions import Cast
+from django.http import Http404
+from django_ratelimit import ALL
+from django_ratelimit.core import _split_rate, is_ratelimited
+from rest_framework import status
+from rest_framework.exceptions import Throttled
+from rest_framework.permissions import AllowAny
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+from wagtail.api.v2.pagination import WagtailPagination
+from wagtail.api.v2.utils import BadRequestError
+from wagtail.api.v2.views import PagesAPIViewSet
+from wagtail.api.validators import SiteFilterValidator
+from wagtail.documents.api.v2.views import DocumentsAPIViewSet
+from wagtail.images.api.v2.views import ImagesAPIViewSet
+from wagtail.models import Collection, CollectionViewRestriction, Page, ReferenceIndex
+
+# Past this, an offset is a probe, not a reader: databases refuse offsets beyond 64 bits.
+MAX_OFFSET = 100_000
+
+
+class BoundedPagination(WagtailPagination):
+    def paginate_queryset(self, queryset, request, view=None):
+        offset = request.GET.get("offset", "0")
+        if offset.isdigit() and int(offset) > MAX_OFFSET:
+            raise BadRequestError(f"offset cannot be higher than {MAX_OFFSET}")
+        return super().paginate_queryset(queryset, request, view)
+
+
+class PublicReadOnly:
+    """What every endpoint shares: anonymous, JSON, paginated, rate-limited."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+    renderer_classes = [JSONRenderer]
+    pagination_class = BoundedPagination
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        rate = settings.API_RATE
+        if is_ratelimited(
+            request._request, group="api", key="ip", rate=rate, method=ALL, increment=True
+        ):
+            raise Throttled(wait=_split_rate(rate)[1])
+
+    def handle_exception(self, exc):
+        # A malformed value in a filter reaches the database as a query it cannot run.
+        if isinstance(exc, (ValueError, ValidationError, DataError, OverflowError)):
+            return Response(
+                {"message": "a parameter has a value this API cannot use"},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        return super().handle_exception(exc)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        # Readable by pages on other sites (CORS, django-cors-headers) and by their embeds.
+        response["Cross-Origin-Resource-Policy"] = "cross-origin"
+        return response
+
+
+def public_live_pages():
+    """Live pages with no view restriction on them, an ancestor, or their alias source.
+
+    Filtered by path only, as Wagtail's `.public()` is, so that search can still run on it."""
+    public = Page.objects.live().public()
+    private_aliases = Page.objects.filter(alias_of__in=Page.objects.not_public())
+    hidden = Q()
+    for path in private_aliases.values_list("path", flat=True):
+        hidden |= Q(path__startswith=path)
+    return public.exclude(hidden) if hidden else public
+
+
+class PublicPagesAPIViewSet(PublicReadOnly, PagesAPIViewSet):
+    def get_base_queryset(self):
+        if not hasattr(self, "_public_pages"):
+            try:
+                site = SiteFilterValidator(
+                    site=self.request.GET.get("site"), request=self.request
+                ).site_obj
+            except ValueError as error:
+                raise BadRequestError(str(error)) from error
+            if site is None:
+                self._public_pages = Page.objects.none()
+            else:
+                self._public_pages = public_live_pages().descendant_of(
+                    site.root_page, inclusive=True
+                )
+        return self._public_pages
+
+    def find_object(self, queryset, request):
+        try:
+            return super().find_object(queryset, request)
+        except Http404:
+            return None
+
+
+def used_on_public_pages(model):
+    """The `model` objects (images, documents) a live, public page refers to, outside any
+    restricted collection."""
+    page_type = ContentType.objects.get_for_model(Page)
+    public_ids = public_live_pages().annotate(key=Cast("pk", CharField())).values("key")
+    used = ReferenceIndex.objects.filter(
+        base_content_type=page_type,
+        object_id__in=public_ids,
+        to_content_type=ContentType.objects.get_for_model(model),
+    ).values("to_object_id")
+    restricted_paths = Collection.objects.filter(
+        pk__in=CollectionViewRestriction.objects.values("collection_id")
+    ).values_list("path", flat=True)
+    shown = model.objects.annotate(key=Cast("pk", CharField())).filter(key__in=used)
+    for path in restricted_paths:
+        shown = shown.exclude(collection__path__startswith=path)
+    # As a list of ids: the search backend filters on indexed fields only, and `id` is one.
+    return model.objects.filter(id__in=list(shown.values_list("id", flat=True))).order_by("id")
+
+
+class PublicImagesAPIViewSet(PublicReadOnly, ImagesAPIViewSet):
+    def get_queryset(self):
+        return used_on_public_pages(self.model)
+
+
+class PublicDocumentsAPIViewSet(PublicReadOnly, DocumentsAPIViewSet):
+    def get_queryset(self):
+        return used_on_public_pages(self.model)
