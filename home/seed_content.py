@@ -323,7 +323,10 @@ IMPACT = {
             "unit": "grants",
             "columns": ["Edition", "Grants tracked"],
             "rows": [["2024 edition", "514"], ["2025 edition", "641"]],
-            "source": {"url": RESEARCH_URL, "title": "IOI research: State of Open Infrastructure"},
+            "source": {
+                "page": "state-of-open-infrastructure-2025",
+                "title": "State of Open Infrastructure 2025",
+            },
         },
         {
             "title": "Funding tracked by the State of Open Infrastructure",
@@ -336,7 +339,10 @@ IMPACT = {
             "unit": "US$ millions (approximate)",
             "columns": ["Edition", "Funding tracked"],
             "rows": [["2024 edition", "415.8"], ["2025 edition", "550"]],
-            "source": {"url": RESEARCH_URL, "title": "IOI research: State of Open Infrastructure"},
+            "source": {
+                "page": "state-of-open-infrastructure-2025",
+                "title": "State of Open Infrastructure 2025",
+            },
         },
         {
             "title": "Open Infrastructure Fund pilot: from applications to awards",
@@ -353,7 +359,10 @@ IMPACT = {
                 ["Countries", "51"],
                 ["Projects funded", "8"],
             ],
-            "source": {"url": WORK_URL, "title": "IOI's work: the Open Infrastructure Fund"},
+            "source": {
+                "page": "open-infrastructure-fund-pilot",
+                "title": "What the Open Infrastructure Fund pilot showed",
+            },
         },
     ],
 }

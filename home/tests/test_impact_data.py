@@ -56,7 +56,12 @@ def test_each_download_parses_and_matches_the_table_on_the_page(seeded, client):
         data = json.loads(client.get(f"/impact/data/{slug}.json").content)
         assert data["title"] == spec["title"] and data["unit"] == spec["unit"]
         assert data["licenses"][0]["name"] == "CC-BY-4.0"
-        assert data["sources"][0]["path"] == spec["source"]["url"]
+        # The source is the publication or post the figures come from, by its full address.
+        source = data["sources"][0]
+        assert source["title"] == spec["source"]["title"]
+        assert source["path"].startswith("http") and source["path"].endswith(
+            f"/{spec['source']['page']}/"
+        )
         label, series = spec["columns"]
         assert [[d[label], format_number(Decimal(str(d[series])))] for d in data["data"]] == (
             page_rows

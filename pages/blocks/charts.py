@@ -13,7 +13,12 @@ from xml.etree import ElementTree
 
 import pygal
 from django.utils.formats import number_format
+from pygal.etree import etree as pygal_etree
 from pygal.style import Style
+
+# pygal builds its drawing with lxml when lxml is installed (citeproc-py brings it), else with the
+# standard library's ElementTree, which is what the clean-up below works on: always that one.
+pygal_etree.to_etree()
 
 # The drawing's own units. The SVG scales to the width of its column (CSS: width 100%), so a
 # narrow box keeps the text legible on a phone: 480 units across a 330 px screen is 11-12 px

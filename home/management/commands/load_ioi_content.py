@@ -279,9 +279,12 @@ class Seeder:
         return {"page": None, "url": spec["url"], "title": spec["title"]}
 
     def dataset(self, spec):
-        """A seed dataset as DatasetBlock data: a typed table, its source a library link."""
+        """A seed dataset as DatasetBlock data: a typed table, its source a page here (the
+        publication or post the figures come from) or a library link."""
         label, *series = spec["columns"]
-        link = self.library.get(spec["source"]["url"])
+        source = spec["source"]
+        page = self.pages_by_slug.get(source["page"]) if "page" in source else None
+        link = self.library.get(source["url"]) if "url" in source else None
         return {
             "title": spec["title"],
             "slug": spec["slug"],
@@ -290,9 +293,9 @@ class Seeder:
             "unit": spec["unit"],
             "licence": "CC-BY-4.0",
             "source": {
-                "page": None,
+                "page": page.pk if page else None,
                 "link": link.pk if link else None,
-                "title": spec["source"]["title"],
+                "title": source["title"],
             },
             "data": {
                 "columns": [{"type": "label", "heading": label}]
