@@ -151,6 +151,16 @@ def test_builds_the_site_on_an_emptied_database(content_type_cache):
     load()
     assert Site.objects.get(is_default_site=True).root_page.specific_class is HomePage
     assert InitiativePage.objects.live().count() == 3
+    # Editors can upload again: the root collection is back, with the roles' rights on it.
+    from django.contrib.auth.models import Group
+    from wagtail.models import Collection, GroupCollectionPermission
+
+    root = Collection.get_first_root_node()
+    editors = Group.objects.get(name="Editors")
+    granted = GroupCollectionPermission.objects.filter(group=editors, collection=root)
+    assert {"add_document", "add_image"} <= set(
+        granted.values_list("permission__codename", flat=True)
+    )
 
 
 def test_the_old_sites_addresses_redirect_and_an_editors_redirect_is_kept(client):

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from wagtail.coreutils import get_supported_content_language_variant
-from wagtail.models import Locale, Page, Site
+from wagtail.models import Collection, Locale, Page, Site
 
 from home import seed_content as content
 from home.models import FeaturedInitiative, HomePage
@@ -128,7 +128,11 @@ class Seeder:
             self.fill_and_publish(page, spec)
         contacts = self.contacts()
         self.organisation_settings(primary_contact=contacts[0] if contacts else None)
-        # The roles come from a migration; a flushed database (the browser tests) lost them.
+        # The roles come from a migration, and uploads go to the root collection, which
+        # Wagtail's migrations make; a flushed database (the browser tests) lost both. Without
+        # the collection, editors could upload nothing and the roles would grant nothing on it.
+        if Collection.get_first_root_node() is None:
+            Collection.add_root(name="Root")
         sync_roles()
         self.old_site_redirects()
 
