@@ -199,7 +199,9 @@ class NewsPage(OneQueryViewRestrictions, AuthoredMixin, HeroImageMixin, Page):
 
     @cached_property
     def tag_list(self):
-        return list(self.tags.all())
+        # By name: the tags' query has no order of its own, and PostgreSQL's changes with the
+        # rows' places on disk (after a restore, say). Sorted here to keep the listing's prefetch.
+        return sorted(self.tags.all(), key=lambda tag: tag.name.casefold())
 
     @property
     def index_url(self):
