@@ -12,7 +12,7 @@ from pages.models.base import public_pages
 from pages.models.initiatives import InitiativePage
 from pages.models.news import NewsPage
 from pages.models.research import PublicationPage
-from pages.models.site_settings import OrganisationSettings
+from pages.models.site_settings import OrganisationSettings, OrganisationWording
 
 from .metadata import description_for
 from .site_address import absolute_url
@@ -54,7 +54,9 @@ class InitiativesFeed(SiteFeed):
     section = "initiatives"
 
     def subtitle(self, org):
-        return org.tagline or "New and updated initiatives."
+        return (
+            OrganisationWording.for_request(self.request).tagline or "New and updated initiatives."
+        )
 
     def items(self, org):
         return (
