@@ -12,6 +12,7 @@ from pages.contacts.views import contact_vcard
 from pages.discovery.feeds import InitiativesFeed, NewsFeed, ResearchFeed
 from pages.discovery.robots import robots_txt
 from pages.discovery.search import search
+from pages.discovery.sitemap import TranslatedSitemap
 from pages.http.health import healthz, liveness
 from pages.http.task_queue import tasks_healthz
 
@@ -21,7 +22,7 @@ urlpatterns = [
     path("healthz/", healthz, name="healthz"),
     path("healthz/live/", liveness, name="liveness"),
     path("healthz/tasks/", tasks_healthz, name="tasks-healthz"),
-    path("sitemap.xml", sitemap, name="sitemap"),
+    path("sitemap.xml", sitemap, {"sitemaps": {"pages": TranslatedSitemap}}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots"),
     path("contacts/<int:pk>/vcard/", contact_vcard, name="contact-vcard"),
     path("api/v2/", api_router.urls),

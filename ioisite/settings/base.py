@@ -126,6 +126,7 @@ TEMPLATES = [
             "context_processors": [
                 "django.template.context_processors.debug",
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
@@ -286,6 +287,9 @@ LANGUAGES = [("en", "English"), ("es", "Español")]
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# A new translation starts as a draft, whatever the English page's state: it reaches readers when
+# a translator submits it and a moderator approves it, as any page does.
+WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE = False
 # No machine translation unless a deployment names a service (these machines have no internet):
 # DEEPL_AUTH_KEY turns on DeepL in the translation editor; a translator still reviews every
 # string, and nothing is published without moderation.

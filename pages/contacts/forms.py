@@ -7,6 +7,8 @@ import uuid
 from django import forms
 from django.core import signing
 
+from pages.translation.locales import in_active_language
+
 from .models import ContactPurpose
 
 # Kept from the form's first home, so that forms shown before a release still validate after it.
@@ -65,6 +67,8 @@ class ContactForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # The purposes in the page's language (an untranslated one in English).
+        self.fields["purpose"].queryset = in_active_language(ContactPurpose.objects.all())
         if not self.is_bound:
             self.initial["form_token"] = make_form_token()
 

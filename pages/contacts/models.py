@@ -189,6 +189,12 @@ class ContactMessage(models.Model):
         max_length=80, blank=True, help_text="The purpose as it was named when sent."
     )
     message = models.TextField(max_length=5000, help_text="What the sender wrote.")
+    language = models.CharField(
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text="The language of the contact page it was sent from: reply in it.",
+    )
     routed_to = models.ForeignKey(
         Contact,
         null=True,
@@ -241,6 +247,7 @@ class ContactMessage(models.Model):
                 FieldPanel("name", read_only=True),
                 FieldPanel("email", read_only=True),
                 FieldPanel("purpose_name", read_only=True),
+                FieldPanel("language", read_only=True),
                 FieldPanel("message", read_only=True),
             ],
             heading="The message",
