@@ -1,7 +1,9 @@
-"""Build the IOI site from the seeded copy in home/seed_content.py.
+"""Build the IOI site from the seeded copy in home/seed_content.py, and its Spanish version from
+home/seed/es.po (home/seed_translations.py).
 
-Only creates what is missing: a page that exists (found by its slug under its parent) and
-settings an editor has filled in are never touched, so a second run changes nothing.
+Only creates what is missing: a page that exists (found by its slug under its parent), a Spanish
+version that exists and settings an editor has filled in are never touched, so a second run
+changes nothing.
 """
 
 from datetime import date
@@ -11,10 +13,12 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from wagtail.coreutils import get_supported_content_language_variant
+from wagtail.fields import StreamField
 from wagtail.models import Collection, Locale, Page, Site
 
 from home import seed_content as content
 from home.models import FeaturedInitiative, HomePage
+from home.seed_translations import SpanishSeed
 from pages.contacts.models import Contact, ContactPurpose
 from pages.discovery.redirects import OLD_SITE_REDIRECTS, read_rows, redirect_to_pages
 from pages.discovery.site_address import configured_host_and_port, sync_default_site
@@ -96,6 +100,16 @@ class Command(BaseCommand):
             self.stdout.write("Everything was already there: nothing changed.")
 
 
+def bind_streams(obj):
+    """Give every list item in the object's StreamFields its id, as the admin does. The seed
+    writes lists as plain values, which Wagtail stores as they are, and wagtail-localize
+    translates no list item without an id (a statistic's label, a link in a list)."""
+    for field in obj._meta.concrete_fields:
+        if isinstance(field, StreamField):
+            for _block in getattr(obj, field.attname):
+                pass  # reading a block binds it, and a bound block is saved with ids
+
+
 class Seeder:
     def __init__(self):
         self.created = []  # what this run made, for the summary
@@ -128,6 +142,7 @@ class Seeder:
         contacts = self.contacts()
         self.organisation_settings(primary_contact=contacts[0] if contacts else None)
         self.organisation_wording()
+        self.spanish(home)
         # The roles come from a migration, and uploads go to the root collection, which
         # Wagtail's migrations make; a flushed database (the browser tests) lost both. Without
         # the collection, editors could upload nothing and the roles would grant nothing on it.
@@ -150,7 +165,7 @@ class Seeder:
         site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
         if site and isinstance(site.root_page.specific, HomePage):
             return site.root_page.specific
-        existing = HomePage.objects.first()
+        existing = HomePage.objects.filter(locale=Locale.get_default()).first()
         if existing:
             return existing
 
@@ -256,6 +271,7 @@ class Seeder:
                 FeaturedInitiative(initiative=initiative, sort_order=n)
                 for n, initiative in enumerate(filter(None, chosen))
             ]
+        bind_streams(page)
         page.save_revision(log_action=True).publish()
 
     def stream(self, blocks):
@@ -354,6 +370,15 @@ class Seeder:
         if created:
             self.created.append(f"{len(created)} contacts")
         return created
+
+    # Spanish
+
+    def spanish(self, home):
+        """A Spanish version of what is seeded in Spanish and has none yet."""
+        spanish = SpanishSeed()
+        spanish.run(home)
+        self.created.extend(spanish.created)
+        self.warnings.extend(spanish.warnings)
 
     # Settings
 
