@@ -396,10 +396,12 @@ def organisation(db):
 @pytest.fixture
 def contacts(db, organisation):
     """Three contacts: general (the primary), press, and a funding one kept off the site."""
-    # The purposes come from a data migration; get_or_create also serves after a flush.
-    general, _ = ContactPurpose.objects.get_or_create(name="General")
-    press, _ = ContactPurpose.objects.get_or_create(name="Press")
-    funding, _ = ContactPurpose.objects.get_or_create(name="Funding")
+    # The purposes come from a data migration; get_or_create also serves after a flush. In
+    # English, since a Spanish purpose may have the same name.
+    english = Locale.get_default()
+    general, _ = ContactPurpose.objects.get_or_create(name="General", locale=english)
+    press, _ = ContactPurpose.objects.get_or_create(name="Press", locale=english)
+    funding, _ = ContactPurpose.objects.get_or_create(name="Funding", locale=english)
     people = SimpleNamespace(
         general=Contact.objects.create(
             name="Info desk", role="General enquiries", email="info@example.org", purpose=general

@@ -22,6 +22,7 @@ def main(initiatives=1000, links=5000, items=1000):
     from django.core.management import call_command
     from django.db import transaction
     from django.utils import timezone
+    from wagtail.models import Locale
 
     from pages.links.models import Link, LinkCategory
     from pages.models import (
@@ -36,8 +37,10 @@ def main(initiatives=1000, links=5000, items=1000):
     )
 
     call_command("load_ioi_content", verbosity=0)
-    index = InitiativeIndexPage.objects.get()
-    have = InitiativePage.objects.count()
+    # The data at scale is English; the seed's Spanish pages are left as they are.
+    english = Locale.get_default()
+    index = InitiativeIndexPage.objects.get(locale=english)
+    have = InitiativePage.objects.filter(locale=english).count()
     start = timezone.now() - timedelta(days=400)
     with transaction.atomic():
         for n in range(have, initiatives):
@@ -51,10 +54,12 @@ def main(initiatives=1000, links=5000, items=1000):
             )
             index.add_child(instance=page)
             index.refresh_from_db()
-    categories = list(LinkCategory.objects.all())
-    have = Link.objects.count()
+    categories = list(LinkCategory.objects.filter(locale=english))
+    have = Link.objects.filter(locale=english).count()
+    # bulk_create skips save(), which gives a row made in code the default language.
     Link.objects.bulk_create(
         Link(
+            locale=english,
             title=f"Bench resource {n}",
             url=f"https://example.org/resource/{n}",
             description=f"A useful resource, number {n}.",
@@ -62,11 +67,11 @@ def main(initiatives=1000, links=5000, items=1000):
         )
         for n in range(have, links)
     )
-    research = ResearchIndexPage.objects.get()
-    news = NewsIndexPage.objects.get()
+    research = ResearchIndexPage.objects.get(locale=english)
+    news = NewsIndexPage.objects.get(locale=english)
     kinds = ["report", "landscape-scan", "brief", "article", "dataset"]
     with transaction.atomic():
-        for n in range(PublicationPage.objects.count(), items):
+        for n in range(PublicationPage.objects.filter(locale=english).count(), items):
             research.add_child(
                 instance=PublicationPage(
                     title=f"Bench publication {n}",
@@ -78,7 +83,7 @@ def main(initiatives=1000, links=5000, items=1000):
                 )
             )
             research.refresh_from_db()
-        for n in range(NewsPage.objects.count(), items):
+        for n in range(NewsPage.objects.filter(locale=english).count(), items):
             post = NewsPage(
                 title=f"Bench post {n}",
                 slug=f"bench-post-{n}",

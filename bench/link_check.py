@@ -35,6 +35,7 @@ def main():
     django.setup()
     from django.conf import settings
     from django.core.management import call_command
+    from wagtail.models import Locale
 
     from pages.links import checker
     from pages.links.models import Link
@@ -43,8 +44,10 @@ def main():
     call_command("migrate", verbosity=0)
     servers = [LinkServer(host, delay_seconds=args.delay).__enter__() for host in HOSTS]
     try:
+        english = Locale.get_default()  # bulk_create skips the save() that sets it
         Link.objects.bulk_create(
             Link(
+                locale=english,
                 title=f"Link {n}",
                 url=servers[n % len(servers)].url(f"{PATHS[n % len(PATHS)]}?n={n}"),
             )
