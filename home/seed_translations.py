@@ -159,8 +159,19 @@ class SpanishSeed:
                 # wagtail-localize would put an untranslated copy of the parent above it.
                 self.warnings.append(f"No Spanish {describe(obj)}: its parent has none.")
                 continue
+            if isinstance(obj, Page) and self.spanish_page_in_place(obj):
+                continue
             spanish = self.translate(obj)
             self.created.append(f"Spanish {describe(spanish)}")
+
+    def spanish_page_in_place(self, page):
+        """A Spanish page already at the address this one's translation would have: one whose
+        English page an editor deleted, and which the seed made again under a new identity."""
+        slug = self.catalogue.get(page.slug, SLUG)
+        parent = page.get_parent()
+        if page.depth > 2:
+            parent = parent.get_translation(self.locale)
+        return bool(slug) and parent.get_children().filter(slug=slug, locale=self.locale).exists()
 
     def translate(self, obj):
         source, _ = TranslationSource.update_or_create_from_instance(obj)

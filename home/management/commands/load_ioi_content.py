@@ -165,7 +165,7 @@ class Seeder:
         site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
         if site and isinstance(site.root_page.specific, HomePage):
             return site.root_page.specific
-        existing = HomePage.objects.filter(locale=Locale.get_default()).first()
+        existing = HomePage.objects.filter(locale__language_code=settings.LANGUAGE_CODE).first()
         if existing:
             return existing
 
@@ -334,11 +334,14 @@ class Seeder:
     def links(self):
         """Library links for the seed's external addresses: found by address, else created."""
         library = {}
+        english = Locale.get_default()
         for url, (title, category_slug, description) in content.LINKS.items():
-            link = Link.objects.filter(url=url).first()
+            link = Link.objects.filter(url=url, locale=english).first()
             if link is None:
                 category, _ = LinkCategory.objects.get_or_create(
-                    slug=category_slug, defaults={"name": category_slug.replace("-", " ").title()}
+                    slug=category_slug,
+                    locale=english,
+                    defaults={"name": category_slug.replace("-", " ").title()},
                 )
                 link = Link.objects.create(
                     url=url, title=title, description=description, category=category
@@ -350,13 +353,14 @@ class Seeder:
     # Contacts
 
     def contacts(self):
-        """The seeded contacts, created only while no contact exists at all."""
-        if Contact.objects.exists():
+        """The seeded contacts, created only while no English contact exists at all."""
+        english = Locale.get_default()
+        if Contact.objects.filter(locale=english).exists():
             return []
         created = []
         for n, spec in enumerate(content.CONTACTS):
             purpose, _ = ContactPurpose.objects.get_or_create(
-                name=spec["purpose"], defaults={"sort_order": n}
+                name=spec["purpose"], locale=english, defaults={"sort_order": n}
             )
             created.append(
                 Contact.objects.create(
