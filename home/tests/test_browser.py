@@ -14,7 +14,7 @@ def test_administrator_changes_an_impact_highlight_and_the_public_sees_it_once_p
     seeded_site, make_user, browser, page_in_browser
 ):
     tab = page_in_browser
-    impact = ImpactPage.objects.get()
+    impact = ImpactPage.objects.get(locale__language_code="en")
     make_user("administrator")
     sign_in(tab, seeded_site, "administrator")
 
@@ -128,7 +128,7 @@ def test_editor_changes_a_figure_in_a_dataset_and_readers_get_the_new_chart_and_
     seeded_site, make_user, browser, page_in_browser
 ):
     tab = page_in_browser
-    impact = ImpactPage.objects.get()
+    impact = ImpactPage.objects.get(locale__language_code="en")
     make_user("administrator")
     sign_in(tab, seeded_site, "administrator")
     tab.goto(f"{seeded_site}/admin/pages/{impact.pk}/edit/")
