@@ -2,9 +2,11 @@
 snippets, every string of them from home/seed/es.po, made once and never overwritten."""
 
 import re
+import shutil
 from io import StringIO
 from types import SimpleNamespace
 
+import polib
 import pytest
 from django.core.management import call_command
 from django.db import transaction
@@ -18,8 +20,10 @@ from wagtail_localize.models import (
 )
 
 from home import seed_content
+from home.management.commands import seed_translation_strings
 from home.seed_translations import (
     PAGES_IN_SPANISH,
+    SPANISH_CATALOGUE,
     Catalogue,
     english_strings,
     seeded_objects,
@@ -208,3 +212,24 @@ def test_a_seeded_translation_syncs_like_any_other(site):
     spanish = about.get_translation(site.spanish).specific.get_latest_revision_as_object()
     assert spanish.introduction == "IOI helps the research community sustain open tools."
     assert spanish.title == "Acerca de IOI"
+
+
+def test_seed_translation_strings_writes_the_template_of_the_catalogue(site, tmp_path, monkeypatch):
+    out = StringIO()
+    call_command("seed_translation_strings", stdout=out)
+    template = polib.pofile(out.getvalue())
+    assert {(e.msgctxt, e.msgid) for e in template} == set(Catalogue().spanish)
+    assert all(not e.msgstr and e.comment for e in template)
+
+    copy = tmp_path / "es.po"
+    shutil.copy(SPANISH_CATALOGUE, copy)
+    monkeypatch.setattr(seed_translation_strings, "SPANISH_CATALOGUE", copy)
+    about = StandardPage.objects.get(locale=Locale.get_default(), slug="about")
+    about.search_description = "Who IOI is."
+    about.save_revision().publish()
+    out = StringIO()
+    call_command("seed_translation_strings", "--merge", stdout=out)
+    assert "1 new, 1 obsolete, 1 to translate" in out.getvalue()
+    merged = polib.pofile(str(copy))
+    assert merged.find("Who IOI is.").msgstr == ""
+    assert merged.find("Acerca de IOI", by="msgstr").msgid == "About IOI"

@@ -2,7 +2,6 @@
 home/seed/es.po (docs/translation.md, "Seeded Spanish content")."""
 
 import re
-import sys
 
 import polib
 from django.core.management.base import BaseCommand, CommandError
@@ -66,7 +65,7 @@ class Command(BaseCommand):
             raise CommandError("There is no site yet: run load_ioi_content first.")
         pot = template(site.root_page.specific)
         if not merge:
-            sys.stdout.write(str(pot))
+            self.stdout.write(str(pot))
             return
         catalogue = polib.pofile(str(SPANISH_CATALOGUE), wrapwidth=100)
         before = {(e.msgctxt, e.msgid) for e in catalogue if not e.obsolete}
