@@ -33,7 +33,10 @@ def recipient_for(purpose):
     if purpose is not None:
         contact = (
             Contact.objects.filter(purpose__translation_key=purpose.translation_key)
-            .order_by(Case(When(locale_id=purpose.locale_id, then=0), default=1), "sort_order")
+            .order_by(
+                Case(When(locale__language_code=settings.LANGUAGE_CODE, then=0), default=1),
+                "sort_order",
+            )
             .first()
         )
     return contact or OrganisationSettings.load().primary_contact
