@@ -271,6 +271,11 @@ LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+LANGUAGES = [("en", "English"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates in the page's language, named (DATE_FORMAT, YEAR_MONTH_FORMAT...) in templates and code;
+# English keeps the site's "2 May 2024" rather than Django's "May 2, 2024" (docs/translation.md).
+FORMAT_MODULE_PATH = ["ioisite.formats"]
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
