@@ -7,6 +7,8 @@ from django.contrib.syndication.views import Feed
 from django.db.models import F
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from pages.models.base import public_pages
 from pages.models.initiatives import InitiativePage
@@ -51,10 +53,10 @@ class SiteFeed(Feed):
 
 
 class InitiativesFeed(SiteFeed):
-    section = "initiatives"
+    section = _("initiatives")
 
     def subtitle(self, org):
-        return org.tagline or "New and updated initiatives."
+        return org.tagline or gettext("New and updated initiatives.")
 
     def items(self, org):
         return (
@@ -79,10 +81,10 @@ class AuthoredFeed(SiteFeed):
 
 
 class NewsFeed(AuthoredFeed):
-    section = "news"
+    section = _("news")
 
     def subtitle(self, org):
-        return "News and updates."
+        return gettext("News and updates.")
 
     def items(self, org):
         return NewsPage.objects.for_listing()[:ITEMS]
@@ -92,10 +94,10 @@ class NewsFeed(AuthoredFeed):
 
 
 class ResearchFeed(AuthoredFeed):
-    section = "research"
+    section = _("research")
 
     def subtitle(self, org):
-        return "Reports, landscape scans, briefs, articles and datasets."
+        return gettext("Reports, landscape scans, briefs, articles and datasets.")
 
     def items(self, org):
         return PublicationPage.objects.for_listing()[:ITEMS]
