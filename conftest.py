@@ -38,6 +38,7 @@ from pages.models import (
     NewsIndexPage,
     NewsPage,
     OrganisationSettings,
+    OrganisationWording,
     PeopleIndexPage,
     PublicationAuthor,
     PublicationPage,
@@ -374,16 +375,21 @@ def site_tree(db):
 def organisation(db):
     org = OrganisationSettings.load()
     org.organisation_name = "Invest in Open Infrastructure"
-    org.tagline = "Evidence and funding for open infrastructure"
     org.contact_email = "info@investinopen.org"
     org.website_url = "https://investinopen.org/"
     org.postal_address = "1 Example Street\nExample Town"
     org.newsletter_url = "https://share.investinopen.org/newsletter"
-    org.footer_text = "Content licensed CC BY 4.0."
     org.social_profiles = [
         {"type": "profile", "value": {"service": "mastodon", "url": "https://example.social/@ioi"}}
     ]
     org.save()
+    OrganisationWording.objects.update_or_create(
+        locale=Locale.get_default(),
+        defaults={
+            "tagline": "Evidence and funding for open infrastructure",
+            "footer_text": "Content licensed CC BY 4.0.",
+        },
+    )
     return org
 
 

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -11,6 +12,7 @@ from pages.contacts.views import contact_vcard
 from pages.discovery.feeds import InitiativesFeed, NewsFeed, ResearchFeed
 from pages.discovery.robots import robots_txt
 from pages.discovery.search import search
+from pages.discovery.sitemap import TranslatedSitemap
 from pages.http.health import healthz, liveness
 from pages.http.task_queue import tasks_healthz
 
@@ -20,12 +22,8 @@ urlpatterns = [
     path("healthz/", healthz, name="healthz"),
     path("healthz/live/", liveness, name="liveness"),
     path("healthz/tasks/", tasks_healthz, name="tasks-healthz"),
-    path("search/", search, name="search"),
-    path("sitemap.xml", sitemap, name="sitemap"),
+    path("sitemap.xml", sitemap, {"sitemaps": {"pages": TranslatedSitemap}}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots"),
-    path("feeds/initiatives/", InitiativesFeed(), name="initiatives-feed"),
-    path("feeds/news/", NewsFeed(), name="news-feed"),
-    path("feeds/research/", ResearchFeed(), name="research-feed"),
     path("contacts/<int:pk>/vcard/", contact_vcard, name="contact-vcard"),
     path("api/v2/", api_router.urls),
 ]
@@ -35,10 +33,18 @@ if settings.DEBUG:
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-# A page's files (the impact page's /impact/data/<dataset>.csv): Wagtail's own pattern takes
-# only paths of words ending in a slash, so these reach the page tree here, through the same
-# view, view restrictions and hooks as the page itself.
-urlpatterns += [re_path(r"^((?:[\w\-]+/)+[\w\-]+\.(?:csv|json))$", wagtail_serve)]
-
-# Wagtail's page tree answers every other path, so it comes last.
-urlpatterns += [path("", include(wagtail_urls))]
+# What a reader sees is in English at its address and in Spanish under /es/ (docs/translation.md):
+# English addresses have no prefix, so none of them moved when Spanish came.
+urlpatterns += i18n_patterns(
+    path("search/", search, name="search"),
+    path("feeds/initiatives/", InitiativesFeed(), name="initiatives-feed"),
+    path("feeds/news/", NewsFeed(), name="news-feed"),
+    path("feeds/research/", ResearchFeed(), name="research-feed"),
+    # A page's files (the impact page's /impact/data/<dataset>.csv): Wagtail's own pattern takes
+    # only paths of words ending in a slash, so these reach the page tree here, through the
+    # same view, view restrictions and hooks as the page itself.
+    re_path(r"^((?:[\w\-]+/)+[\w\-]+\.(?:csv|json))$", wagtail_serve),
+    # Wagtail's page tree answers every other path, so it comes last.
+    path("", include(wagtail_urls)),
+    prefix_default_language=False,
+)

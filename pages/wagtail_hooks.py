@@ -23,11 +23,13 @@ from pages.links.report import BrokenLinksPanel, can_manage_links
 from pages.models.contact_page import ContactPage
 from pages.people.admin import PersonViewSet
 from pages.staff_auth import admin as second_factor
+from pages.translation.admin import OrganisationWordingViewSet
 
 register_permission_policy(ContactMessage, ReceivedOnlyPolicy(ContactMessage))
 register_snippet(ContactsGroup)
 register_snippet(LinksGroup)
 register_snippet(PersonViewSet)
+register_snippet(OrganisationWordingViewSet)
 
 hooks.register("register_admin_urls", report_urls)
 hooks.register("before_edit_page", refuse_publish_on_edit)

@@ -41,6 +41,10 @@ INSTALLED_APPS = [
     "wagtail.contrib.table_block",
     "wagtail.contrib.typed_table_block",
     "wagtail.api.v2",
+    # English and Spanish (docs/translation.md): the translation editor, PO files, and locales
+    # managed in the admin (wagtail_localize.locales replaces wagtail.locales).
+    "wagtail_localize",
+    "wagtail_localize.locales",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -88,6 +92,9 @@ MIDDLEWARE = [
     # Inside the page cache too: a cached page keeps its policy (docs/security.md).
     "pages.http.security.SiteCSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language comes from the address alone: /es/... is Spanish, anything else English
+    # (pages/translation/middleware.py), so a cached page never depends on a header.
+    "pages.translation.middleware.LanguageFromPathMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -119,9 +126,11 @@ TEMPLATES = [
             "context_processors": [
                 "django.template.context_processors.debug",
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
+                "pages.translation.context.organisation_wording",
             ],
         },
     },
@@ -271,11 +280,27 @@ LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+# The site's languages (docs/translation.md). English is the default and keeps the addresses it
+# had; Spanish lives under /es/. The interface's strings are in locale/ (compiled catalogues
+# committed: a newcomer has no gettext).
 LANGUAGES = [("en", "English"), ("es", "Español")]
+WAGTAIL_I18N_ENABLED = True
+WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 LOCALE_PATHS = [BASE_DIR / "locale"]
 # Dates in the page's language, named (DATE_FORMAT, YEAR_MONTH_FORMAT...) in templates and code;
 # English keeps the site's "2 May 2024" rather than Django's "May 2, 2024" (docs/translation.md).
 FORMAT_MODULE_PATH = ["ioisite.formats"]
+# A new translation starts as a draft, whatever the English page's state: it reaches readers when
+# a translator submits it and a moderator approves it, as any page does.
+WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE = False
+# No machine translation unless a deployment names a service (these machines have no internet):
+# DEEPL_AUTH_KEY turns on DeepL in the translation editor; a translator still reviews every
+# string, and nothing is published without moderation.
+if os.environ.get("DEEPL_AUTH_KEY"):
+    WAGTAILLOCALIZE_MACHINE_TRANSLATOR = {
+        "CLASS": "wagtail_localize.machine_translators.deepl.DeepLTranslator",
+        "OPTIONS": {"AUTH_KEY": os.environ["DEEPL_AUTH_KEY"]},
+    }
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]

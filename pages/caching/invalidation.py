@@ -11,7 +11,7 @@ from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from pages.contacts.models import Contact, ContactPurpose
 from pages.links.models import Link, LinkCategory
-from pages.models.site_settings import OrganisationSettings
+from pages.models.site_settings import OrganisationSettings, OrganisationWording
 from pages.people.models import Person
 
 from .middleware import new_generation
@@ -26,6 +26,7 @@ def shown_on_pages():
         Link,
         LinkCategory,
         OrganisationSettings,
+        OrganisationWording,  # the tagline and footer, per language
         PageViewRestriction,
         Person,  # bylines and profiles  # a page made private must leave the cache at once
         Site,

@@ -53,8 +53,8 @@ class ContactMessageViewSet(SnippetViewSet):
     icon = "mail"
     menu_label = "Messages"
     index_view_class = SafeExportIndexView
-    list_display = ["name", "email", "purpose_name", "state", "created_at"]
-    list_filter = ["status", "delivery", "purpose", "created_at"]
+    list_display = ["name", "email", "purpose_name", "language", "state", "created_at"]
+    list_filter = ["status", "delivery", "purpose", "language", "created_at"]
     search_fields = ["name", "email", "message"]
     search_backend_name = None
     ordering = ["-created_at"]
@@ -63,6 +63,7 @@ class ContactMessageViewSet(SnippetViewSet):
         "name",
         "email",
         "purpose_name",
+        "language",
         "message",
         "routed_to_email",
         "status",

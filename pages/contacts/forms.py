@@ -9,6 +9,8 @@ from django.core import signing
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from pages.translation.locales import in_active_language
+
 from .models import ContactPurpose
 
 # Kept from the form's first home, so that forms shown before a release still validate after it.
@@ -67,6 +69,8 @@ class ContactForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # The purposes in the page's language (an untranslated one in English).
+        self.fields["purpose"].queryset = in_active_language(ContactPurpose.objects.all())
         if not self.is_bound:
             self.initial["form_token"] = make_form_token()
 

@@ -8,15 +8,16 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail_localize.fields import SynchronizedField, TranslatableField
+
+from pages.translation.locales import TranslatableSnippetMixin
 
 
-class ContactPurpose(models.Model):
+class ContactPurpose(TranslatableSnippetMixin, models.Model):
     """What someone may want to talk about: the contact form's choices and the contact page's
-    groups. Staff add their own."""
+    groups. Staff add their own; each language has its own wording (docs/translation.md)."""
 
-    name = models.CharField(
-        max_length=80, unique=True, help_text="As shown to the public, e.g. 'Funding'."
-    )
+    name = models.CharField(max_length=80, help_text="As shown to the public, e.g. 'Funding'.")
     description = models.CharField(
         max_length=200,
         blank=True,
@@ -27,17 +28,28 @@ class ContactPurpose(models.Model):
     )
 
     panels = [FieldPanel("name"), FieldPanel("description"), FieldPanel("sort_order")]
+    translatable_fields = [
+        TranslatableField("name"),
+        TranslatableField("description"),
+        SynchronizedField("sort_order"),
+    ]
 
-    class Meta:
+    class Meta(TranslatableSnippetMixin.Meta):
         ordering = ["sort_order", "name"]
         verbose_name = "contact purpose"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name", "locale"], name="contact_purpose_name_unique_per_language"
+            )
+        ]
 
     def __str__(self):
         return self.name
 
 
-class Contact(models.Model):
-    """A person or team the public can reach."""
+class Contact(TranslatableSnippetMixin, models.Model):
+    """A person or team the public can reach. Their role is worded per language; the rest is
+    the same in every language."""
 
     name = models.CharField(max_length=120, help_text="A person's or a team's name.")
     role = models.CharField(
@@ -77,7 +89,17 @@ class Contact(models.Model):
         FieldRowPanel([FieldPanel("is_public"), FieldPanel("sort_order")]),
     ]
 
-    class Meta:
+    translatable_fields = [
+        TranslatableField("role"),
+        SynchronizedField("name"),
+        SynchronizedField("email"),
+        SynchronizedField("phone"),
+        TranslatableField("purpose"),
+        SynchronizedField("is_public"),
+        SynchronizedField("sort_order"),
+    ]
+
+    class Meta(TranslatableSnippetMixin.Meta):
         ordering = ["sort_order", "name"]
 
     def __str__(self):
@@ -167,6 +189,12 @@ class ContactMessage(models.Model):
         max_length=80, blank=True, help_text="The purpose as it was named when sent."
     )
     message = models.TextField(max_length=5000, help_text="What the sender wrote.")
+    language = models.CharField(
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text="The language of the contact page it was sent from: reply in it.",
+    )
     routed_to = models.ForeignKey(
         Contact,
         null=True,
@@ -219,6 +247,7 @@ class ContactMessage(models.Model):
                 FieldPanel("name", read_only=True),
                 FieldPanel("email", read_only=True),
                 FieldPanel("purpose_name", read_only=True),
+                FieldPanel("language", read_only=True),
                 FieldPanel("message", read_only=True),
             ],
             heading="The message",

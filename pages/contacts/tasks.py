@@ -5,6 +5,7 @@ import logging
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
+from django.utils import translation
 from django_tasks import task
 
 from pages.models.site_settings import OrganisationSettings
@@ -32,6 +33,12 @@ def send_contact_message_email(message_id):
 def deliver(message):
     """Email a message claimed by this sender to its contact, and record the outcome on the
     message. True if sent."""
+    # Staff read the email in English, whatever language the message came in.
+    with translation.override(settings.LANGUAGE_CODE):
+        return send(message)
+
+
+def send(message):
     org = OrganisationSettings.load()
     recipient = message.routed_to_email or org.contact_email
     try:
@@ -40,6 +47,7 @@ def deliver(message):
         context = {
             "message": message,
             "organisation": org.organisation_name,
+            "language": translation.get_language_info(message.language)["name"],
             "admin_url": f"{settings.WAGTAILADMIN_BASE_URL}/admin/snippets/pages/contactmessage/"
             f"edit/{message.pk}/",
         }

@@ -7,6 +7,7 @@ import logging
 
 from django.conf import settings
 from django.db import DatabaseError, transaction
+from django.db.models import Case, When
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import add_never_cache_headers
@@ -16,6 +17,7 @@ from django.views.decorators.http import require_safe
 from django_ratelimit.core import _split_rate, is_ratelimited
 
 from pages.models.site_settings import OrganisationSettings
+from pages.translation.locales import active_language
 
 from .forms import ContactForm
 from .models import Contact, ContactMessage
@@ -25,8 +27,16 @@ logger = logging.getLogger(__name__)
 
 
 def recipient_for(purpose):
-    """The contact messages about this purpose go to: its first contact, else the primary."""
-    contact = Contact.objects.filter(purpose=purpose).first() if purpose else None
+    """The contact messages about this purpose go to: its first contact, else the primary. A
+    purpose's contacts are the same in every language: a message about the Spanish purpose goes
+    to whoever answers the English one."""
+    contact = None
+    if purpose is not None:
+        contact = (
+            Contact.objects.filter(purpose__translation_key=purpose.translation_key)
+            .order_by(Case(When(locale_id=purpose.locale_id, then=0), default=1), "sort_order")
+            .first()
+        )
     return contact or OrganisationSettings.load().primary_contact
 
 
@@ -64,6 +74,7 @@ def receive_message(page, request):
                 purpose=purpose,
                 purpose_name=purpose.name if purpose else "",
                 message=data["message"],
+                language=active_language(),
                 routed_to=contact,
                 routed_to_email=contact.email if contact else "",
             )

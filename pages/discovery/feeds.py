@@ -1,5 +1,6 @@
 """Atom feeds, newest first, for people who follow the site in a feed reader: initiatives, news
-and research. Every address in them is on the site's public host (DJANGO_SITE_URL)."""
+and research, one of each per language (/feeds/news/, /es/feeds/news/). Every address in them is
+on the site's public host (DJANGO_SITE_URL)."""
 
 from datetime import datetime, time
 
@@ -14,7 +15,9 @@ from pages.models.base import public_pages
 from pages.models.initiatives import InitiativePage
 from pages.models.news import NewsPage
 from pages.models.research import PublicationPage
-from pages.models.site_settings import OrganisationSettings
+from pages.models.site_settings import OrganisationSettings, OrganisationWording
+from pages.translation.alternates import language_home_url
+from pages.translation.locales import active_language
 
 from .metadata import description_for
 from .site_address import absolute_url
@@ -34,7 +37,7 @@ class SiteFeed(Feed):
         return f"{org.organisation_name}: {self.section}"
 
     def link(self, org):
-        return absolute_url(self.request, "/")
+        return absolute_url(self.request, language_home_url(active_language()))
 
     def feed_url(self, org):
         return absolute_url(self.request, self.request.path)
@@ -56,11 +59,14 @@ class InitiativesFeed(SiteFeed):
     section = _("initiatives")
 
     def subtitle(self, org):
-        return org.tagline or gettext("New and updated initiatives.")
+        return OrganisationWording.for_request(self.request).tagline or gettext(
+            "New and updated initiatives."
+        )
 
     def items(self, org):
         return (
             public_pages(InitiativePage.objects.live())
+            .filter(locale__language_code=active_language())
             .defer_streamfields()
             .order_by(F("first_published_at").desc(nulls_last=True), "-pk")[:ITEMS]
         )
@@ -87,7 +93,9 @@ class NewsFeed(AuthoredFeed):
         return gettext("News and updates.")
 
     def items(self, org):
-        return NewsPage.objects.for_listing()[:ITEMS]
+        return NewsPage.objects.for_listing().filter(locale__language_code=active_language())[
+            :ITEMS
+        ]
 
     def item_categories(self, item):
         return [tag.name for tag in item.tag_list]
@@ -100,7 +108,9 @@ class ResearchFeed(AuthoredFeed):
         return gettext("Reports, landscape scans, briefs, articles and datasets.")
 
     def items(self, org):
-        return PublicationPage.objects.for_listing()[:ITEMS]
+        return PublicationPage.objects.for_listing().filter(
+            locale__language_code=active_language()
+        )[:ITEMS]
 
     def item_categories(self, item):
         return [item.get_publication_type_display()]

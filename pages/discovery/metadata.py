@@ -7,6 +7,7 @@ from django.utils.text import Truncator
 
 from pages.models.news import NewsPage
 from pages.models.research import PublicationPage
+from pages.models.site_settings import OrganisationWording
 
 from .site_address import absolute_url
 
@@ -110,8 +111,9 @@ def structured_data(page, org, request, ancestors, canonical, description):
             "name": org.organisation_name,
             "url": canonical,
         }
-        if org.tagline:
-            data["description"] = org.tagline
+        tagline = OrganisationWording.for_request(request).tagline
+        if tagline:
+            data["description"] = tagline
         if org.contact_email:
             data["email"] = org.contact_email
         profiles = [p.value["url"] for p in org.social_profiles if p.value.get("url")]

@@ -1,5 +1,6 @@
-"""Site search at /search/: Wagtail's search over live, public pages (the database backend,
-which uses PostgreSQL's full-text search in production), with the words found highlighted."""
+"""Site search at /search/ (and /es/search/): Wagtail's search over live, public pages in the
+reader's language (the database backend, which uses PostgreSQL's full-text search in
+production), with the words found highlighted."""
 
 import re
 from urllib.parse import urlencode
@@ -9,7 +10,7 @@ from django.shortcuts import render
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
-from wagtail.models import Page
+from wagtail.models import Locale, Page
 
 from .metadata import description_for
 
@@ -33,7 +34,9 @@ def search(request):
     query = " ".join(raw.split())[:MAX_QUERY]
     results = None
     if query:
-        found = Page.objects.live().public().specific().search(query)
+        # The reader's language only: a Spanish reader is not sent to English pages.
+        found = Page.objects.live().public().filter(locale=Locale.get_active()).specific()
+        found = found.search(query)
         results = Paginator(found, PER_PAGE).get_page(request.GET.get("page"))
         for page in results:
             page.search_summary = highlight(description_for(page), query)

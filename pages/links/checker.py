@@ -26,7 +26,7 @@ from django.utils import timezone
 from wagtail.models import Page
 
 from pages.models.impact import ImpactHighlight
-from pages.models.site_settings import OrganisationSettings
+from pages.models.site_settings import OrganisationSettings, OrganisationWording
 
 from .guard import Guard, GuardedTransport, InternalAddress
 from .models import CheckedURL, Link, LinkCheckLock, URLUsage
@@ -79,9 +79,14 @@ def collect():
     )
     for url in (org.website_url, org.newsletter_url):
         found.add_url(url, usage)
-    for stream in (org.social_profiles, org.footer_links):
-        walk_stream(stream.stream_block, stream, found, usage)
-        walk_raw_page_ids(stream.raw_data, found, usage)
+    walk_stream(org.social_profiles.stream_block, org.social_profiles, found, usage)
+    for wording in OrganisationWording.objects.select_related("locale"):
+        usage = Usage(
+            f"Organisation wording ({wording.locale.get_display_name()})",
+            reverse("wagtailsnippets_pages_organisationwording:edit", args=[wording.pk]),
+        )
+        walk_stream(wording.footer_links.stream_block, wording.footer_links, found, usage)
+        walk_raw_page_ids(wording.footer_links.raw_data, found, usage)
     return found
 
 

@@ -3,33 +3,46 @@
 from django.db import models
 from django.utils import timezone
 from wagtail.admin.panels import FieldPanel, FieldRowPanel
+from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from pages.fields import WebURLField
+from pages.translation.locales import TranslatableSnippetMixin
 
 
-class LinkCategory(models.Model):
-    name = models.CharField(
-        max_length=60, unique=True, help_text="As shown to the public, e.g. 'Reports'."
-    )
-    slug = models.SlugField(
-        max_length=60, unique=True, help_text="Used in the address of the filtered list."
-    )
+class LinkCategory(TranslatableSnippetMixin, models.Model):
+    name = models.CharField(max_length=60, help_text="As shown to the public, e.g. 'Reports'.")
+    slug = models.SlugField(max_length=60, help_text="Used in the address of the filtered list.")
     sort_order = models.PositiveSmallIntegerField(
         default=0, help_text="Lower numbers come first on the Resources page."
     )
 
     panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("sort_order")]
+    translatable_fields = [
+        TranslatableField("name"),
+        TranslatableField("slug"),
+        SynchronizedField("sort_order"),
+    ]
 
-    class Meta:
+    class Meta(TranslatableSnippetMixin.Meta):
         ordering = ["sort_order", "name"]
         verbose_name_plural = "link categories"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name", "locale"], name="link_category_name_unique_per_language"
+            ),
+            models.UniqueConstraint(
+                fields=["slug", "locale"], name="link_category_slug_unique_per_language"
+            ),
+        ]
 
     def __str__(self):
         return self.name
 
 
-class Link(models.Model):
-    """A page elsewhere that the site points to: a partner, a funder, a report, a post."""
+class Link(TranslatableSnippetMixin, models.Model):
+    """A page elsewhere that the site points to: a partner, a funder, a report, a post. Its
+    title and description are worded per language; a translation may point to the page's own
+    version in that language."""
 
     LANGUAGES = [("en", "English"), ("es", "Spanish"), ("fr", "French"), ("pt", "Portuguese")]
 
@@ -79,7 +92,17 @@ class Link(models.Model):
         FieldPanel("featured"),
     ]
 
-    class Meta:
+    translatable_fields = [
+        TranslatableField("title"),
+        TranslatableField("description"),
+        SynchronizedField("url", overridable=True),
+        TranslatableField("category"),
+        SynchronizedField("logo"),
+        SynchronizedField("language", overridable=True),
+        SynchronizedField("featured"),
+    ]
+
+    class Meta(TranslatableSnippetMixin.Meta):
         ordering = ["-featured", "title"]
 
     def __str__(self):

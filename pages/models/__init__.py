@@ -16,7 +16,7 @@ from .news import NewsAuthor, NewsIndexPage, NewsPage, NewsPageTag
 from .people import PeopleIndexPage
 from .research import PublicationAuthor, PublicationPage, ResearchIndexPage
 from .resources import ResourcesPage
-from .site_settings import OrganisationSettings
+from .site_settings import OrganisationSettings, OrganisationWording
 from .standard import StandardPage
 
 __all__ = [
@@ -35,6 +35,7 @@ __all__ = [
     "PublicationPage",
     "ResearchIndexPage",
     "OrganisationSettings",
+    "OrganisationWording",
     "ResourcesPage",
     "StandardPage",
 ]

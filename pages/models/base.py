@@ -1,11 +1,14 @@
 from django.apps import apps
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, OuterRef
+from django.db.models import Case, Exists, OuterRef, When
 from django.db.models.functions import Coalesce, Length, Substr
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.api import APIField
 from wagtail.models import PageViewRestriction
+
+from pages.translation.locales import active_language
 
 # Pages sit under the home page (app `home`). Named by label, not imported: pages/ never
 # imports home/ (docs/architecture.md).
@@ -105,13 +108,22 @@ class OneQueryViewRestrictions:
 def people_index_url(request):
     """The people index's address, or None without one: bylines link names to profiles there.
     Looked up once per request, however many names a page shows."""
-    if request is not None and hasattr(request, "_people_index_url"):
-        return request._people_index_url
+    cache_name = f"_people_index_url_{active_language()}"
+    if request is not None and hasattr(request, cache_name):
+        return getattr(request, cache_name)
     people_index = apps.get_model(PEOPLE_INDEX_PAGE)
-    index = public_pages(people_index.objects.live()).defer_streamfields().first()
+    # The reader's language's index, else the default language's.
+    language = active_language()
+    index = (
+        public_pages(people_index.objects.live())
+        .filter(locale__language_code__in={language, settings.LANGUAGE_CODE})
+        .order_by(Case(When(locale__language_code=language, then=0), default=1))
+        .defer_streamfields()
+        .first()
+    )
     url = index.get_url(request) if index is not None else None
     if request is not None:
-        request._people_index_url = url
+        setattr(request, cache_name, url)
     return url
 
 

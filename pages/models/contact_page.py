@@ -10,6 +10,7 @@ from wagtail.search import index
 from pages.blocks import BodyBlock
 from pages.contacts.models import Contact
 from pages.links.panels import LinkProblemsPanel
+from pages.translation.locales import in_active_language
 
 from .base import HOME_PAGE, INTRODUCTION_FEATURES, OneQueryViewRestrictions
 from .site_settings import OrganisationSettings
@@ -75,7 +76,7 @@ class ContactPage(OneQueryViewRestrictions, RoutablePageMixin, Page):
 
     def public_contacts(self):
         return list(
-            Contact.objects.filter(is_public=True)
+            in_active_language(Contact.objects.filter(is_public=True))
             .select_related("purpose")
             .order_by("purpose__sort_order", "purpose__name", "sort_order", "name")
         )

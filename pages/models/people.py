@@ -11,6 +11,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from pages.people.models import Person
+from pages.translation.locales import in_active_language
 
 from .base import HOME_PAGE, INTRODUCTION_FEATURES, OneQueryViewRestrictions, public_pages
 from .news import NewsAuthor, NewsPage
@@ -38,20 +39,28 @@ class PeopleIndexPage(OneQueryViewRestrictions, RoutablePageMixin, Page):
     # The newest of each kind on a profile; the research and news indexes list everything.
     WORKS_SHOWN = 50
 
-    @staticmethod
-    def published_work():
-        """Live, public publications and posts."""
+    def published_work(self):
+        """Live, public publications and posts in this index's language."""
         return (
-            public_pages(PublicationPage.objects.live()).defer_streamfields(),
-            public_pages(NewsPage.objects.live()).defer_streamfields(),
+            public_pages(
+                PublicationPage.objects.live().filter(locale_id=self.locale_id)
+            ).defer_streamfields(),
+            public_pages(
+                NewsPage.objects.live().filter(locale_id=self.locale_id)
+            ).defer_streamfields(),
         )
 
     def people(self):
-        """People credited on at least one live, public publication or post."""
+        """People credited on at least one live, public publication or post in this language,
+        each as translated into it (else in English): a translated page may credit a person's
+        English row or their translation."""
         publications, posts = self.published_work()
-        return Person.objects.select_related("photo").filter(
+        credited = Person.objects.filter(
             Exists(publications.filter(authors__person=OuterRef("pk")))
             | Exists(posts.filter(authors__person=OuterRef("pk")))
+        ).values("translation_key")
+        return in_active_language(
+            Person.objects.select_related("photo").filter(translation_key__in=credited)
         )
 
     @path("")
@@ -63,11 +72,14 @@ class PeopleIndexPage(OneQueryViewRestrictions, RoutablePageMixin, Page):
         person = self.people().filter(slug=slug).first()
         if person is None:
             raise Http404("No one by that name has published work here.")
+        same_person = {"person__translation_key": person.translation_key}
         publications = PublicationPage.objects.for_listing().filter(
-            Exists(PublicationAuthor.objects.filter(page=OuterRef("pk"), person=person))
+            Exists(PublicationAuthor.objects.filter(page=OuterRef("pk"), **same_person)),
+            locale_id=self.locale_id,
         )
         posts = NewsPage.objects.for_listing().filter(
-            Exists(NewsAuthor.objects.filter(page=OuterRef("pk"), person=person))
+            Exists(NewsAuthor.objects.filter(page=OuterRef("pk"), **same_person)),
+            locale_id=self.locale_id,
         )
         return self.render(
             request,

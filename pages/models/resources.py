@@ -6,6 +6,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from pages.links.models import Link, LinkCategory
+from pages.translation.locales import in_active_language
 
 from .base import HOME_PAGE, INTRODUCTION_FEATURES, OneQueryViewRestrictions
 
@@ -32,12 +33,16 @@ class ResourcesPage(OneQueryViewRestrictions, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        categories = list(LinkCategory.objects.filter(links__isnull=False).distinct())
+        categories = list(
+            in_active_language(LinkCategory.objects.filter(links__isnull=False)).distinct()
+        )
         selected = next(
             (c for c in categories if c.slug == request.GET.get("category", "")[:60]), None
         )
-        links = Link.objects.select_related("category", "logo").order_by(
-            "category__sort_order", "category__name", "-featured", "title"
+        links = (
+            in_active_language(Link.objects.all())
+            .select_related("category", "logo")
+            .order_by("category__sort_order", "category__name", "-featured", "title")
         )
         if selected:
             links = links.filter(category=selected)

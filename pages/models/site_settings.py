@@ -2,12 +2,17 @@ from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, HelpPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.fields import StreamField
 
 from pages.blocks import LinkBlock
 from pages.fields import WebURLField, web_url_validator
+from pages.translation.locales import (
+    TranslatableSnippetMixin,
+    active_language,
+    in_active_language,
+)
 
 SOCIAL_SERVICES = [
     ("linkedin", "LinkedIn"),
@@ -46,6 +51,12 @@ class SocialProfileBlock(blocks.StructBlock):
         value_class = SocialProfileValue
 
 
+WORDING_HELP = HelpPanel(
+    content="The tagline and the footer's links and note are worded per language: edit them "
+    "under Snippets › Organisation wording, and translate them from there."
+)
+
+
 @register_setting(icon="site")
 class OrganisationSettings(BaseGenericSetting):
     """Who the organisation is and how to reach it: shown in the header, footer and contact page."""
@@ -54,9 +65,6 @@ class OrganisationSettings(BaseGenericSetting):
         max_length=120,
         default="Invest in Open Infrastructure",
         help_text="The organisation's full name, shown in the header and page titles.",
-    )
-    tagline = models.CharField(
-        max_length=160, blank=True, help_text="One short line shown beside the name in the header."
     )
     contact_email = models.EmailField(
         "primary contact email",
@@ -91,11 +99,6 @@ class OrganisationSettings(BaseGenericSetting):
         blank=True,
         help_text="The organisation's profiles on social networks, in the order shown.",
     )
-    footer_links = StreamField(
-        [("link", LinkBlock())],
-        blank=True,
-        help_text="Links in the footer, e.g. the accessibility statement and privacy notice.",
-    )
     privacy_page = models.ForeignKey(
         "wagtailcore.Page",
         null=True,
@@ -103,11 +106,6 @@ class OrganisationSettings(BaseGenericSetting):
         on_delete=models.SET_NULL,
         related_name="+",
         help_text="The privacy notice: linked from the contact form.",
-    )
-    footer_text = models.TextField(
-        blank=True,
-        max_length=500,
-        help_text="A short note at the bottom of every page, e.g. the content licence.",
     )
     social_image = models.ForeignKey(
         "wagtailimages.Image",
@@ -120,9 +118,7 @@ class OrganisationSettings(BaseGenericSetting):
     )
 
     panels = [
-        MultiFieldPanel(
-            [FieldPanel("organisation_name"), FieldPanel("tagline")], heading="Identity"
-        ),
+        MultiFieldPanel([FieldPanel("organisation_name"), WORDING_HELP], heading="Identity"),
         MultiFieldPanel(
             [
                 FieldPanel("contact_email"),
@@ -136,7 +132,6 @@ class OrganisationSettings(BaseGenericSetting):
             [FieldPanel("newsletter_url"), FieldPanel("social_profiles")],
             heading="Newsletter and social networks",
         ),
-        MultiFieldPanel([FieldPanel("footer_links"), FieldPanel("footer_text")], heading="Footer"),
         MultiFieldPanel([FieldPanel("social_image")], heading="Sharing"),
     ]
 
@@ -145,3 +140,46 @@ class OrganisationSettings(BaseGenericSetting):
 
     class Meta:
         verbose_name = "organisation settings"
+
+
+class OrganisationWording(TranslatableSnippetMixin, models.Model):
+    """What the organisation says on every page, worded per language: the tagline in the header,
+    the footer's links and note. One row in English, translated like any snippet; a language
+    without its translation yet shows the English one."""
+
+    tagline = models.CharField(
+        max_length=160, blank=True, help_text="One short line shown beside the name in the header."
+    )
+    footer_text = models.TextField(
+        blank=True,
+        max_length=500,
+        help_text="A short note at the bottom of every page, e.g. the content licence.",
+    )
+    footer_links = StreamField(
+        [("link", LinkBlock())],
+        blank=True,
+        help_text="Links in the footer, e.g. the accessibility statement and privacy notice.",
+    )
+
+    panels = [FieldPanel("tagline"), FieldPanel("footer_links"), FieldPanel("footer_text")]
+
+    class Meta(TranslatableSnippetMixin.Meta):
+        verbose_name = "organisation wording"
+        verbose_name_plural = "organisation wording"
+
+    def __str__(self):
+        return f"Organisation wording ({self.locale.get_display_name()})"
+
+    @classmethod
+    def for_request(cls, request=None):
+        """The wording in the request's language (else the default language's), or an empty
+        one before any is saved. Looked up once per request, in one query."""
+        cache_name = f"_organisation_wording_{active_language()}"
+        cached = getattr(request, cache_name, None)
+        if cached is not None:
+            return cached
+        rows = in_active_language(cls.objects.all()).select_related("locale")
+        wording = max(rows, key=lambda row: row.locale.is_active, default=None) or cls()
+        if request is not None:
+            setattr(request, cache_name, wording)
+        return wording

@@ -8,11 +8,13 @@ from django.utils.translation import gettext
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.api import APIField
 from wagtail.search import index
+from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from pages.scholarly.identifiers import ORCIDField
+from pages.translation.locales import TranslatableSnippetMixin
 
 
-class Person(index.Indexed, models.Model):
+class Person(TranslatableSnippetMixin, index.Indexed, models.Model):
     given_names = models.CharField(
         max_length=100,
         blank=True,
@@ -25,7 +27,6 @@ class Person(index.Indexed, models.Model):
     )
     slug = models.SlugField(
         max_length=120,
-        unique=True,
         blank=True,
         help_text="The end of their profile's address, e.g. 'ana-garcia'. Leave empty to make "
         "one from the name; change it later only if you must, as links to it would break.",
@@ -78,9 +79,28 @@ class Person(index.Indexed, models.Model):
         index.SearchField("organisation"),
     ]
 
-    class Meta:
+    # A person's name and address are the same in every language; what is said about them is
+    # translated.
+    translatable_fields = [
+        SynchronizedField("given_names"),
+        SynchronizedField("family_name"),
+        SynchronizedField("slug"),
+        TranslatableField("role"),
+        SynchronizedField("organisation"),
+        SynchronizedField("photo"),
+        TranslatableField("photo_alt"),
+        TranslatableField("bio"),
+        SynchronizedField("orcid"),
+    ]
+
+    class Meta(TranslatableSnippetMixin.Meta):
         ordering = ["family_name", "given_names"]
         verbose_name_plural = "people"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["slug", "locale"], name="person_slug_unique_per_language"
+            )
+        ]
 
     def __str__(self):
         return self.name
@@ -106,7 +126,7 @@ class Person(index.Indexed, models.Model):
             self.slug = slugify(self.name)[:120]
         if not self.slug:
             raise ValidationError({"slug": "Give an address made of letters and numbers."})
-        clash = Person.objects.filter(slug=self.slug).exclude(pk=self.pk)
+        clash = Person.objects.filter(slug=self.slug, locale_id=self.locale_id).exclude(pk=self.pk)
         if clash.exists():
             raise ValidationError(
                 {"slug": f"{clash.first().name} has this address already: choose another."}

@@ -4,9 +4,11 @@ whatever the size of the site."""
 import json
 
 from django import template
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
+from django.urls import reverse, translate_url
 from django.utils.safestring import mark_safe
-from wagtail.models import Site
+from wagtail.models import Page
 
 from pages.discovery.metadata import (
     SOCIAL_IMAGE,
@@ -17,6 +19,13 @@ from pages.discovery.metadata import (
 from pages.discovery.site_address import absolute_url
 from pages.models.base import public_pages
 from pages.models.site_settings import OrganisationSettings
+from pages.translation.alternates import (
+    OG_LOCALES,
+    language_home,
+    language_home_url,
+    page_versions,
+)
+from pages.translation.locales import active_language
 
 register = template.Library()
 
@@ -25,10 +34,9 @@ register = template.Library()
 def main_navigation(context):
     """The home page and its live, public children marked 'show in menus'."""
     request = context.get("request")
-    site = Site.find_for_request(request) if request is not None else None
-    if site is None:
+    home = language_home(request) if request is not None else None
+    if home is None:
         return {"home": None, "items": []}
-    home = site.root_page
     items = list(public_pages(home.get_children().live().in_menu()))
     current = context.get("page")
     current_path = getattr(current, "path", "")
@@ -39,7 +47,7 @@ def main_navigation(context):
         "home": home,
         "home_is_current": current_path == home.path,
         "items": items,
-        "search_is_current": request.path == "/search/",
+        "search_is_current": request.path == reverse("search"),
     }
 
 
@@ -54,9 +62,9 @@ def ancestors_for(context):
     if cached is not None:
         return cached
     request = context.get("request")
-    site = Site.find_for_request(request) if request is not None else None
-    if site is not None and page.depth == 3 and page.path.startswith(site.root_page.path):
-        ancestors = [site.root_page]
+    home = language_home(request) if request is not None else None
+    if home is not None and page.depth == 3 and page.path.startswith(home.path):
+        ancestors = [home]
     else:
         ancestors = list(page.get_ancestors().filter(depth__gt=1))
     page._site_ancestors = ancestors
@@ -84,7 +92,22 @@ def page_meta(context):
     image_url = None
     if image is not None:
         image_url = absolute_url(request, image.get_rendition(SOCIAL_IMAGE).url)
+    versions = page_versions(page) if page.pk else []
+    language = active_language()
+    default_version = next((v for v in versions if v.language == settings.LANGUAGE_CODE), None)
     return {
+        "og_locale": OG_LOCALES.get(language, language),
+        "og_locale_alternates": [v.og_locale for v in versions if v.language != language],
+        # hreflang: every language's version, the page itself among them, and x-default (the
+        # default language's), once the page has a version in another language.
+        "alternates": [
+            {"hreflang": v.language, "href": v.page.get_full_url(request)} for v in versions
+        ]
+        if len(versions) > 1
+        else [],
+        "x_default": default_version.page.get_full_url(request)
+        if default_version and len(versions) > 1
+        else "",
         "title": page.seo_title or page.title,
         "description": description,
         "canonical": canonical,
@@ -95,6 +118,41 @@ def page_meta(context):
             page, org, request, ancestors_for(context), canonical, description
         ),
     }
+
+
+@register.inclusion_tag("components/language_switcher.html", takes_context=True)
+def language_switcher(context):
+    """A link to the page in each other language: its translation where there is one, else
+    that language's home page (a search keeps its query)."""
+    request = context.get("request")
+    if request is None:
+        return {"links": []}
+    page = context.get("page")
+    versions = {}
+    if isinstance(page, Page) and page.pk:
+        versions = {v.language: v.page for v in page_versions(page)}
+    current = active_language()
+    links = []
+    for language, name in settings.LANGUAGES:
+        if language == current:
+            continue
+        translated = versions.get(language)
+        if translated is not None:
+            url = translated.get_url(request)
+        elif (
+            page is None
+            and request.resolver_match
+            and request.resolver_match.url_name
+            not in (
+                None,
+                "wagtail_serve",
+            )
+        ):
+            url = translate_url(request.get_full_path(), language)
+        else:
+            url = language_home_url(language)
+        links.append({"language": language, "name": name, "url": url})
+    return {"links": links}
 
 
 @register.filter

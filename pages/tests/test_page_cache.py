@@ -12,7 +12,7 @@ from pages.caching.invalidation import shown_on_pages
 from pages.contacts.models import Contact, ContactPurpose
 from pages.discovery.site_address import sync_default_site
 from pages.links.models import Link, LinkCategory
-from pages.models import OrganisationSettings
+from pages.models import OrganisationSettings, OrganisationWording
 from pages.people.models import Person
 
 HIT = "hit"
@@ -106,9 +106,9 @@ def test_saving_settings_or_a_snippet_empties_the_cache(
 ):
     client.get("/")
     with django_capture_on_commit_callbacks(execute=True):
-        org = OrganisationSettings.load()
-        org.footer_text = "A new footer line."
-        org.save()
+        wording = OrganisationWording.objects.get()
+        wording.footer_text = "A new footer line."
+        wording.save()
     assert "A new footer line." in client.get("/").content.decode()
 
     client.get("/")
@@ -131,6 +131,7 @@ def _make(model_name, site_tree):
         "pages.link": lambda: Link.objects.create(title="New", url="https://example.org/n"),
         "pages.linkcategory": lambda: LinkCategory.objects.create(name="Data", slug="data"),
         "pages.organisationsettings": lambda: OrganisationSettings.load(),
+        "pages.organisationwording": lambda: OrganisationWording.objects.create(tagline="New"),
         "pages.person": lambda: Person.objects.create(given_names="Ada", family_name="Byline"),
         "wagtailcore.pageviewrestriction": lambda: PageViewRestriction.objects.create(
             page=site_tree.about, restriction_type=PageViewRestriction.LOGIN
@@ -152,6 +153,7 @@ SHOWN_ON_PAGES = [
     "pages.link",
     "pages.linkcategory",
     "pages.organisationsettings",
+    "pages.organisationwording",
     "pages.person",
     "wagtailcore.pageviewrestriction",
     "wagtailcore.site",

@@ -29,6 +29,7 @@ from pages.models import (
     NewsIndexPage,
     NewsPage,
     OrganisationSettings,
+    OrganisationWording,
     PeopleIndexPage,
     PublicationPage,
     ResearchIndexPage,
@@ -49,12 +50,10 @@ PAGE_FIELDS = [
 ]
 SETTINGS_FIELDS = [
     "organisation_name",
-    "tagline",
     "contact_email",
     "website_url",
     "postal_address",
     "newsletter_url",
-    "footer_text",
 ]
 
 
@@ -128,6 +127,7 @@ class Seeder:
             self.fill_and_publish(page, spec)
         contacts = self.contacts()
         self.organisation_settings(primary_contact=contacts[0] if contacts else None)
+        self.organisation_wording()
         # The roles come from a migration, and uploads go to the root collection, which
         # Wagtail's migrations make; a flushed database (the browser tests) lost both. Without
         # the collection, editors could upload nothing and the roles would grant nothing on it.
@@ -365,7 +365,6 @@ class Seeder:
                 getattr(org, name) in ("", OrganisationSettings._meta.get_field(name).default)
                 for name in SETTINGS_FIELDS
             )
-            and not org.footer_links
             and not org.social_profiles
             and not org.primary_contact_id
             and not org.privacy_page_id
@@ -376,17 +375,28 @@ class Seeder:
             setattr(org, name, content.SETTINGS[name])
         org.primary_contact = primary_contact
         org.privacy_page = self.pages_by_slug.get(content.PRIVACY["slug"])
-        org.footer_links = [
-            {"type": "link", "value": link}
-            for link in (
-                self.link({"title": "About IOI", "page": content.ABOUT["slug"]}),
-                self.link(
-                    {"title": "Accessibility statement", "page": content.ACCESSIBILITY["slug"]}
-                ),
-                self.link({"title": "Privacy notice", "page": content.PRIVACY["slug"]}),
-                self.link({"title": "Contact", "page": content.CONTACT["slug"]}),
-            )
-            if link
-        ]
         org.save()
         self.created.append("organisation settings")
+
+    def organisation_wording(self):
+        """The English tagline and footer, made once: an edited or emptied one is kept."""
+        if OrganisationWording.objects.filter(locale=Locale.get_default()).exists():
+            return
+        OrganisationWording.objects.create(
+            locale=Locale.get_default(),
+            tagline=content.SETTINGS["tagline"],
+            footer_text=content.SETTINGS["footer_text"],
+            footer_links=[
+                {"type": "link", "value": link}
+                for link in (
+                    self.link({"title": "About IOI", "page": content.ABOUT["slug"]}),
+                    self.link(
+                        {"title": "Accessibility statement", "page": content.ACCESSIBILITY["slug"]}
+                    ),
+                    self.link({"title": "Privacy notice", "page": content.PRIVACY["slug"]}),
+                    self.link({"title": "Contact", "page": content.CONTACT["slug"]}),
+                )
+                if link
+            ],
+        )
+        self.created.append("organisation wording")
