@@ -17,6 +17,7 @@ from django.template import Context, Template
 from django.test import RequestFactory
 from django.utils import translation
 from django.views.defaults import page_not_found
+from wagtail.models import Locale
 
 from pages.contacts.forms import ContactForm
 from pages.discovery.feeds import InitiativesFeed
@@ -234,6 +235,15 @@ def test_the_404_page_in_spanish_and_in_english(site_tree, organisation):
     with translation.override("en"):
         html = page_not_found(request, Exception()).content.decode()
     assert "<h1>Page not found</h1>" in html and "Go to the home page" in html
+
+
+def test_a_spanish_address_gets_the_404_page_in_spanish(client, site_tree, organisation):
+    Locale.objects.get_or_create(language_code="es")
+    spanish = client.get("/es/no-such-page/")
+    english = client.get("/no-such-page/")
+    assert spanish.status_code == english.status_code == 404
+    assert "<h1>Página no encontrada</h1>" in spanish.content.decode()
+    assert "<h1>Page not found</h1>" in english.content.decode()
 
 
 def test_a_feed_title_in_spanish_and_in_english(site_tree, organisation):
