@@ -287,6 +287,9 @@ LANGUAGES = [("en", "English"), ("es", "Español")]
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates in the page's language, named (DATE_FORMAT, YEAR_MONTH_FORMAT...) in templates and code;
+# English keeps the site's "2 May 2024" rather than Django's "May 2, 2024" (docs/translation.md).
+FORMAT_MODULE_PATH = ["ioisite.formats"]
 # A new translation starts as a draft, whatever the English page's state: it reaches readers when
 # a translator submits it and a moderator approves it, as any page does.
 WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE = False

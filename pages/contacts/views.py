@@ -12,6 +12,7 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import add_never_cache_headers
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 from django_ratelimit.core import _split_rate, is_ratelimited
 
@@ -93,7 +94,7 @@ def receive_message(page, request):
     return thanks
 
 
-NOT_STORED = (
+NOT_STORED = _(
     "We could not store your message, so it has not reached us. Please try again in a "
     "minute: what you wrote is still here."
 )
