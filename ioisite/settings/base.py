@@ -78,6 +78,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # The language comes from the address alone: /es/... is Spanish, anything else English
+    # (pages/translation/middleware.py), so a cached page never depends on a header. First, so
+    # that even a refused request is answered in its address's language.
+    "pages.translation.middleware.LanguageFromPathMiddleware",
     "pages.http.security.SecurityHeadersMiddleware",
     # Requests no browser sends get a 400 here, before anything else reads them.
     "pages.http.malformed.RefuseMalformedRequestsMiddleware",
@@ -92,9 +96,6 @@ MIDDLEWARE = [
     # Inside the page cache too: a cached page keeps its policy (docs/security.md).
     "pages.http.security.SiteCSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    # The language comes from the address alone: /es/... is Spanish, anything else English
-    # (pages/translation/middleware.py), so a cached page never depends on a header.
-    "pages.translation.middleware.LanguageFromPathMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
