@@ -8,12 +8,13 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint deploy-check format superuser bench audit screenshots clean-venv help
+.PHONY: run test lint messages deploy-check format superuser bench audit screenshots clean-venv help
 
 help:
 	@echo "make run        set up and serve the seeded site at http://$(HOST):$(PORT)/"
 	@echo "make test       set up and run every test"
-	@echo "make lint       ruff, the migrations check and the import rules"
+	@echo "make lint       ruff, the migrations check, the import rules and the translation catalogues"
+	@echo "make messages   update the Spanish catalogue from the code and compile it (needs gettext)"
 	@echo "make deploy-check  Django's deployment checks on production settings"
 	@echo "make superuser  create an account for /admin/"
 	@echo "make bench      benchmarks; figures are printed, never asserted"
@@ -56,12 +57,19 @@ COVERAGE = --cov --cov-report=term-missing $(if $(PYTEST_ARGS),,--cov-fail-under
 test: $(VENV)/.dev-installed
 	$(BIN)/python -m pytest $(COVERAGE) $(PYTEST_ARGS)
 
-# Style, migrations in step with the models, and the import rules of docs/architecture.md.
+# Style, migrations in step with the models, the import rules of docs/architecture.md, and the
+# interface's catalogues complete and in step with the code (needs GNU gettext).
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(MANAGE) makemigrations --check --dry-run
 	$(BIN)/lint-imports
+	$(MANAGE) check_translations
+
+# The catalogues made again from the code and compiled; translate what is new, run it again,
+# commit the .po and the .mo (docs/translation.md). Needs GNU gettext.
+messages: $(VENV)/.runtime-installed
+	$(MANAGE) update_translations
 
 # Django's deployment checklist against production settings, with throwaway secrets: any
 # warning fails, and nothing is silenced (REDIS_URL set, as production sets it).

@@ -131,6 +131,25 @@ def add_page(parent, page_class, **fields):
     return page
 
 
+def translate(original, language="es", **fields):
+    """The Spanish (or other) version of a page or snippet, made as wagtail-localize's first step
+    makes it (`copy_for_translation`), with the given fields, and published if a page. A
+    page's parents must have their translations already."""
+    locale = Locale.objects.get(language_code=language)
+    copy = original.copy_for_translation(locale)
+    if isinstance(copy, Page):
+        copy = copy.specific
+        for name, value in fields.items():
+            setattr(copy, name, value)
+        copy.save_revision().publish()
+        copy.refresh_from_db()
+        return copy
+    for name, value in fields.items():
+        setattr(copy, name, value)
+    copy.save()
+    return copy
+
+
 def paragraph(html):
     return {"type": "paragraph", "value": html}
 

@@ -114,7 +114,10 @@ class HomePage(OneQueryViewRestrictions, HeroImageMixin, Page):
         """Find the page in one query by its URL path, where Wagtail walks the tree a level (and
         two queries) at a time: the deepest page whose path starts the address, which routes
         the rest (a routable page's sub-path: a form's thank-you page, a citation download).
-        Nothing found that way (a missing page) takes Wagtail's own route, which answers 404."""
+        Nothing found that way (a missing page) takes Wagtail's own route, which answers 404.
+        Wagtail routes from the home page in the request's language: the navigation and the
+        breadcrumbs start from it too (pages/translation/alternates.py: language_home)."""
+        request._routed_home = self
         if path_components:
             prefixes = [
                 f"{self.url_path}{'/'.join(path_components[:n])}/"

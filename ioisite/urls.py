@@ -5,7 +5,6 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
-from wagtail.views import serve as wagtail_serve
 
 from pages.api.router import api_router
 from pages.contacts.views import contact_vcard
@@ -15,6 +14,7 @@ from pages.discovery.search import search
 from pages.discovery.sitemap import TranslatedSitemap
 from pages.http.health import healthz, liveness
 from pages.http.task_queue import tasks_healthz
+from pages.translation.routing import serve
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
@@ -43,8 +43,11 @@ urlpatterns += i18n_patterns(
     # A page's files (the impact page's /impact/data/<dataset>.csv): Wagtail's own pattern takes
     # only paths of words ending in a slash, so these reach the page tree here, through the
     # same view, view restrictions and hooks as the page itself.
-    re_path(r"^((?:[\w\-]+/)+[\w\-]+\.(?:csv|json))$", wagtail_serve),
-    # Wagtail's page tree answers every other path, so it comes last.
+    re_path(r"^((?:[\w\-]+/)+[\w\-]+\.(?:csv|json))$", serve),
+    # Wagtail's page tree answers every other path, so it comes last: Wagtail's own view and
+    # patterns, routed from the home page in the request's language in one query
+    # (pages/translation/routing.py).
+    re_path(r"^((?:[\w\-]+/)*)$", serve, name="wagtail_serve"),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

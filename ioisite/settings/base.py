@@ -78,6 +78,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # The language comes from the address alone: /es/... is Spanish, anything else English
+    # (pages/translation/middleware.py), so a cached page never depends on a header. First, so
+    # that even a refused request is answered in its address's language.
+    "pages.translation.middleware.LanguageFromPathMiddleware",
     "pages.http.security.SecurityHeadersMiddleware",
     # Requests no browser sends get a 400 here, before anything else reads them.
     "pages.http.malformed.RefuseMalformedRequestsMiddleware",
@@ -92,9 +96,6 @@ MIDDLEWARE = [
     # Inside the page cache too: a cached page keeps its policy (docs/security.md).
     "pages.http.security.SiteCSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    # The language comes from the address alone: /es/... is Spanish, anything else English
-    # (pages/translation/middleware.py), so a cached page never depends on a header.
-    "pages.translation.middleware.LanguageFromPathMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -287,6 +288,9 @@ LANGUAGES = [("en", "English"), ("es", "Español")]
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates in the page's language, named (DATE_FORMAT, YEAR_MONTH_FORMAT...) in templates and code;
+# English keeps the site's "2 May 2024" rather than Django's "May 2, 2024" (docs/translation.md).
+FORMAT_MODULE_PATH = ["ioisite.formats"]
 # A new translation starts as a draft, whatever the English page's state: it reaches readers when
 # a translator submits it and a moderator approves it, as any page does.
 WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE = False

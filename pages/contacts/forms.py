@@ -6,6 +6,8 @@ import uuid
 
 from django import forms
 from django.core import signing
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from pages.translation.locales import in_active_language
 
@@ -33,32 +35,32 @@ def make_form_token(issued_at=None, submission_id=None):
 
 class ContactForm(forms.Form):
     name = forms.CharField(
-        label="Your name",
+        label=_("Your name"),
         max_length=120,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     email = forms.EmailField(
-        label="Your email address",
+        label=_("Your email address"),
         max_length=254,
-        help_text="We only use it to reply to you.",
+        help_text=_("We only use it to reply to you."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     purpose = forms.ModelChoiceField(
-        label="What is it about?",
+        label=_("What is it about?"),
         queryset=ContactPurpose.objects.all(),
         required=False,
-        empty_label="Something else",
-        help_text="So that the right person answers.",
+        empty_label=_("Something else"),
+        help_text=_("So that the right person answers."),
     )
     message = forms.CharField(
-        label="Your message",
+        label=_("Your message"),
         max_length=5000,
-        help_text="Up to 5,000 characters.",
+        help_text=_("Up to 5,000 characters."),
         widget=forms.Textarea(attrs={"rows": 8}),
     )
     # Hidden from people (and screen readers); bots that fill every field give themselves away.
     website = forms.CharField(
-        label="Leave this field empty",
+        label=_("Leave this field empty"),
         required=False,
         max_length=200,
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
@@ -99,16 +101,18 @@ class ContactForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         if self.token() is None:
-            raise forms.ValidationError("Please reload the page and send the form again.")
+            raise forms.ValidationError(gettext("Please reload the page and send the form again."))
         if self.seconds_open() > TOKEN_MAX_AGE:
             self.data = self.data.copy()
             self.data["form_token"] = make_form_token()
             raise forms.ValidationError(
-                "This form was open for a long time, so we could not accept it. Please send "
-                "it again: what you wrote is still here."
+                gettext(
+                    "This form was open for a long time, so we could not accept it. Please "
+                    "send it again: what you wrote is still here."
+                )
             )
         try:
             cleaned["submission_id"] = uuid.UUID(self.token()["id"])
         except (KeyError, ValueError, TypeError) as error:
-            raise forms.ValidationError("Please send the form again.") from error
+            raise forms.ValidationError(gettext("Please send the form again.")) from error
         return cleaned

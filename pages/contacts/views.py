@@ -12,6 +12,7 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import add_never_cache_headers
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 from django_ratelimit.core import _split_rate, is_ratelimited
 
@@ -33,7 +34,10 @@ def recipient_for(purpose):
     if purpose is not None:
         contact = (
             Contact.objects.filter(purpose__translation_key=purpose.translation_key)
-            .order_by(Case(When(locale_id=purpose.locale_id, then=0), default=1), "sort_order")
+            .order_by(
+                Case(When(locale__language_code=settings.LANGUAGE_CODE, then=0), default=1),
+                "sort_order",
+            )
             .first()
         )
     return contact or OrganisationSettings.load().primary_contact
@@ -90,7 +94,7 @@ def receive_message(page, request):
     return thanks
 
 
-NOT_STORED = (
+NOT_STORED = _(
     "We could not store your message, so it has not reached us. Please try again in a "
     "minute: what you wrote is still here."
 )

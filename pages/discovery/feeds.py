@@ -8,6 +8,8 @@ from django.contrib.syndication.views import Feed
 from django.db.models import F
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from pages.models.base import public_pages
 from pages.models.initiatives import InitiativePage
@@ -54,11 +56,11 @@ class SiteFeed(Feed):
 
 
 class InitiativesFeed(SiteFeed):
-    section = "initiatives"
+    section = _("initiatives")
 
     def subtitle(self, org):
-        return (
-            OrganisationWording.for_request(self.request).tagline or "New and updated initiatives."
+        return OrganisationWording.for_request(self.request).tagline or gettext(
+            "New and updated initiatives."
         )
 
     def items(self, org):
@@ -85,10 +87,10 @@ class AuthoredFeed(SiteFeed):
 
 
 class NewsFeed(AuthoredFeed):
-    section = "news"
+    section = _("news")
 
     def subtitle(self, org):
-        return "News and updates."
+        return gettext("News and updates.")
 
     def items(self, org):
         return NewsPage.objects.for_listing().filter(locale__language_code=active_language())[
@@ -100,10 +102,10 @@ class NewsFeed(AuthoredFeed):
 
 
 class ResearchFeed(AuthoredFeed):
-    section = "research"
+    section = _("research")
 
     def subtitle(self, org):
-        return "Reports, landscape scans, briefs, articles and datasets."
+        return gettext("Reports, landscape scans, briefs, articles and datasets.")
 
     def items(self, org):
         return PublicationPage.objects.for_listing().filter(

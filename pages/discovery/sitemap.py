@@ -34,7 +34,7 @@ class TranslatedSitemap(Sitemap):
         for item in batch:
             alternates = versions.get(item.translation_key, [])
             for url_info in item.get_sitemap_urls(self.request):
-                if len(alternates) > 1:
+                if sum(a["lang_code"] != "x-default" for a in alternates) > 1:
                     url_info["alternates"] = alternates
                 urls.append(url_info)
                 last_mods.add(url_info.get("lastmod"))

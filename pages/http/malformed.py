@@ -7,6 +7,7 @@ its CSRF token, raise too, and the visitor gets the server's bare 500."""
 from django.core.exceptions import BadRequest, SuspiciousOperation
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
+from django.utils.translation import gettext
 
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 UNREADABLE = (
@@ -37,15 +38,23 @@ class RefuseMalformedRequestsMiddleware:
 
     def __call__(self, request):
         if "%00" in request.META.get("QUERY_STRING", "") and has_nul(request.GET):
-            return bad_request(request, "The address contains a character that is not allowed.")
+            return bad_request(
+                request, gettext("The address contains a character that is not allowed.")
+            )
         if request.method not in ("GET", "HEAD") and request.content_type in FORM_TYPES:
             charset = request.content_params.get("charset", "utf-8")
             if charset.lower().replace("_", "-") not in ("utf-8", "utf8"):
-                return bad_request(request, "Forms are read in UTF-8 only. Please send it again.")
+                return bad_request(
+                    request, gettext("Forms are read in UTF-8 only. Please send it again.")
+                )
             try:
                 fields = request.POST
             except UNREADABLE:
-                return bad_request(request, "The form could not be read. Please send it again.")
+                return bad_request(
+                    request, gettext("The form could not be read. Please send it again.")
+                )
             if has_nul(fields):
-                return bad_request(request, "The form contains a character that is not allowed.")
+                return bad_request(
+                    request, gettext("The form contains a character that is not allowed.")
+                )
         return self.get_response(request)

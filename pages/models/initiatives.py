@@ -1,6 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.api import APIField
 from wagtail.fields import RichTextField, StreamField
@@ -61,9 +62,9 @@ class InitiativePage(OneQueryViewRestrictions, HeroImageMixin, Page):
     """One strand of the organisation's work."""
 
     STATUS_CHOICES = [
-        ("planned", "Planned"),
-        ("active", "Active"),
-        ("completed", "Completed"),
+        ("planned", _("Planned")),
+        ("active", _("Active")),
+        ("completed", _("Completed")),
     ]
 
     summary = models.TextField(

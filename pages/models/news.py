@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.functional import cached_property
+from django.utils.translation import pgettext
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import Tag, TaggedItemBase
@@ -89,7 +90,7 @@ class NewsIndexPage(OneQueryViewRestrictions, Page):
         address = filter_address(self.get_url(request))
         context.update(
             posts=Paginator(posts, self.per_page).get_page(request.GET.get("page")),
-            tag_links=[("All", address(), chosen is None)]
+            tag_links=[(pgettext("every tag", "All"), address(), chosen is None)]
             + [(tag.name, address(tag=tag.slug), tag == chosen) for tag in tags],
             tag_base=address() + "?",
             chosen_tag=chosen,

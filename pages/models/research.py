@@ -9,8 +9,10 @@ from django.db import models
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.template.defaultfilters import filesizeformat
-from django.utils.dateformat import format as date_format
+from django.utils.formats import date_format
 from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.api import APIField
@@ -41,11 +43,11 @@ from .initiatives import InitiativePage
 from .site_settings import OrganisationSettings
 
 PUBLICATION_TYPES = [
-    ("report", "Report"),
-    ("landscape-scan", "Landscape scan"),
-    ("brief", "Brief"),
-    ("article", "Article"),
-    ("dataset", "Dataset"),
+    ("report", _("Report")),
+    ("landscape-scan", _("Landscape scan")),
+    ("brief", _("Brief")),
+    ("article", _("Article")),
+    ("dataset", _("Dataset")),
 ]
 DATE_PRECISIONS = [
     ("day", "Day, month and year"),
@@ -145,13 +147,13 @@ class ResearchIndexPage(OneQueryViewRestrictions, Page):
         address = filter_address(self.get_url(request))
         context.update(
             publications=Paginator(publications, self.per_page).get_page(request.GET.get("page")),
-            type_links=[("All", address(year=year), not kind)]
+            type_links=[(pgettext("every publication type", "All"), address(year=year), not kind)]
             + [
                 (label, address(type=value, year=year), value == kind)
                 for value, label in PUBLICATION_TYPES
                 if value in present
             ],
-            year_links=[("All", address(type=kind), not year)]
+            year_links=[(pgettext("every year", "All"), address(type=kind), not year)]
             + [(str(y), address(type=kind, year=y), str(y) == year) for y in years],
             chosen_type=kind,
             chosen_type_label=dict(PUBLICATION_TYPES).get(kind),
@@ -318,10 +320,11 @@ class PublicationPage(
 
     @property
     def published_display(self):
-        """The date as far as it is known, e.g. '2 May 2024', 'May 2024' or '2024'."""
+        """The date as far as it is known, in the reader's language: e.g. '2 May 2024', 'May
+        2024' or '2024' (ioisite/formats/)."""
         if self.published_on is None:
             return ""
-        formats = {"day": "j F Y", "month": "F Y", "year": "Y"}
+        formats = {"day": "DATE_FORMAT", "month": "YEAR_MONTH_FORMAT", "year": "Y"}
         return date_format(self.published_on, formats[self.published_precision])
 
     @property

@@ -1,4 +1,6 @@
 from django.db import models
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, HelpPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
@@ -18,14 +20,16 @@ SOCIAL_SERVICES = [
     ("bluesky", "Bluesky"),
     ("youtube", "YouTube"),
     ("github", "GitHub"),
-    ("other", "Other"),
+    ("other", _("Other")),
 ]
 
 
 class SocialProfileValue(blocks.StructValue):
     @property
     def name(self):
-        return self.get("label") or dict(SOCIAL_SERVICES).get(self.get("service"), "Profile")
+        return self.get("label") or dict(SOCIAL_SERVICES).get(
+            self.get("service"), gettext("Profile")
+        )
 
 
 class SocialProfileBlock(blocks.StructBlock):

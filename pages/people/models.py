@@ -4,6 +4,7 @@ profile page listing their work (pages/models/people.py)."""
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.text import slugify
+from django.utils.translation import gettext
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.api import APIField
 from wagtail.search import index
@@ -110,7 +111,7 @@ class Person(TranslatableSnippetMixin, index.Indexed, models.Model):
 
     @property
     def alt_text(self):
-        return self.photo_alt or f"Portrait of {self.name}"
+        return self.photo_alt or gettext("Portrait of %(name)s") % {"name": self.name}
 
     @property
     def orcid_url(self):

@@ -1,6 +1,8 @@
 import re
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 MAX_CODE_LENGTH = 32
 
@@ -9,10 +11,11 @@ class CodeForm(forms.Form):
     """One field for a code: six digits from an authenticator app, or a recovery code."""
 
     code = forms.CharField(
-        label="Code",
+        label=_("Code"),
         max_length=MAX_CODE_LENGTH,
-        help_text="The 6-digit code your authenticator app shows now, or one of your "
-        "recovery codes.",
+        help_text=_(
+            "The 6-digit code your authenticator app shows now, or one of your recovery codes."
+        ),
         widget=forms.TextInput(
             attrs={"autocomplete": "one-time-code", "autocapitalize": "none", "spellcheck": "false"}
         ),
@@ -22,7 +25,7 @@ class CodeForm(forms.Form):
         # People copy codes with the spaces and dashes apps and print-outs put in them.
         code = re.sub(r"[\s-]", "", self.cleaned_data["code"]).lower()
         if not code:
-            raise forms.ValidationError("Enter a code.")
+            raise forms.ValidationError(gettext("Enter a code."))
         return code
 
     @property
@@ -32,9 +35,9 @@ class CodeForm(forms.Form):
 
 class AuthenticatorCodeForm(CodeForm):
     code = forms.CharField(
-        label="Code from the app",
+        label=_("Code from the app"),
         max_length=MAX_CODE_LENGTH,
-        help_text="After adding the account, type the 6-digit code the app shows.",
+        help_text=_("After adding the account, type the 6-digit code the app shows."),
         widget=forms.TextInput(
             attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}
         ),

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 from django_otp import devices_for_user
@@ -58,7 +59,7 @@ def _paused(request, wait):
 def _after_enrolment(request):
     """A first device comes with recovery codes, shown once."""
     if devices.has_recovery_codes(request.user):
-        messages.success(request, "Your second factor is set up.")
+        messages.success(request, gettext("Your second factor is set up."))
         return redirect(_onward(request))
     request.session[NEW_CODES_SESSION_KEY] = devices.new_recovery_codes(request.user)
     return redirect(_to("second_factor:recovery_codes", request))
@@ -106,8 +107,10 @@ def enrol_authenticator(request):
             return _after_enrolment(request)
         form.add_error(
             "code",
-            "That code does not match. Check the app shows this account, wait for a new "
-            "code and type it in.",
+            gettext(
+                "That code does not match. Check the app shows this account, wait for a new "
+                "code and type it in."
+            ),
         )
     return render(
         request,
@@ -196,13 +199,23 @@ def verify(request):
                 left = accepted.token_set.count()
                 messages.warning(
                     request,
-                    f"You signed in with a recovery code, which now no longer works; {left} "
-                    "left. Make new ones under Account → Second factor if you are running low.",
+                    ngettext(
+                        "You signed in with a recovery code, which now no longer works; "
+                        "%(left)d left. Make new ones under Account → Second factor if you are "
+                        "running low.",
+                        "You signed in with a recovery code, which now no longer works; "
+                        "%(left)d left. Make new ones under Account → Second factor if you are "
+                        "running low.",
+                        left,
+                    )
+                    % {"left": left},
                 )
             return redirect(_onward(request))
         if throttle.record_failure(request, user):
             return _paused(request, throttle.paused(request, user))
-        form.add_error("code", "That code is not right, or it has been used already. Try again.")
+        form.add_error(
+            "code", gettext("That code is not right, or it has been used already. Try again.")
+        )
 
     confirmed = list(devices_for_user(user, confirmed=True))
     return render(
@@ -229,8 +242,12 @@ def reset(request, user_id):
         removed = devices.remove_all(person, by=request.user)
         messages.success(
             request,
-            f"Removed {removed} second-factor device{'s' if removed != 1 else ''} of "
-            f"{person.get_username()}.",
+            ngettext(
+                "Removed %(count)d second-factor device of %(username)s.",
+                "Removed %(count)d second-factor devices of %(username)s.",
+                removed,
+            )
+            % {"count": removed, "username": person.get_username()},
         )
         return redirect("wagtailusers_users:index")
     return render(

@@ -53,8 +53,12 @@ def language_home_url(language):
 
 def language_home(request):
     """The home page in the request's language (else the site's own), once per request: the
-    navigation and the breadcrumbs start from it. No query in the default language."""
+    navigation and the breadcrumbs start from it. No query for a page (Wagtail has found it to
+    route the request) nor in the default language."""
     language = active_language()
+    routed = getattr(request, "_routed_home", None)
+    if routed is not None:
+        return routed  # the home page Wagtail routed this request from: no query
     cache_name = f"_language_home_{language}"
     if hasattr(request, cache_name):
         return getattr(request, cache_name)

@@ -1,0 +1,243 @@
+"""The reader's side of English and Spanish: addresses, the language switcher, hreflang in the
+head and the sitemap, og:locale, search, feeds, snippets and the organisation's wording in the
+page's language, and the page cache keeping the two apart."""
+
+import re
+import time
+import xml.etree.ElementTree as ET
+from types import SimpleNamespace
+
+import pytest
+from wagtail.models import Locale
+
+from conftest import translate
+from pages.contacts.forms import make_form_token
+from pages.contacts.models import ContactMessage
+from pages.models import OrganisationWording
+from pages.translation.locales import in_active_language
+
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+XHTML = "{http://www.w3.org/1999/xhtml}"
+
+
+@pytest.fixture
+def spanish(site_tree, contacts):
+    """The home page, the initiatives index, one initiative and the contact page in Spanish;
+    the general purpose and its contact too (the press contact is not translated)."""
+    home = translate(site_tree.home, title="Inicio", headline="Que la infraestructura dure")
+    index = translate(site_tree.index, title="Nuestro trabajo", slug="iniciativas")
+    initiative = translate(
+        site_tree.initiatives[0], title="Apoyo estratégico", slug="apoyo-estrategico"
+    )
+    contact = translate(site_tree.contact, title="Contacto", slug="contacto")
+    general = contacts.general.purpose
+    general_es = translate(general, name="Consultas generales")
+    info_es = translate(contacts.general, role="Consultas generales", purpose=general_es)
+    wording_es = translate(
+        OrganisationWording.objects.get(), tagline="Evidencia y financiación", footer_text="CC BY"
+    )
+    return SimpleNamespace(
+        home=home,
+        index=index,
+        initiative=initiative,
+        contact=contact,
+        general=general_es,
+        info=info_es,
+        wording=wording_es,
+    )
+
+
+def html_of(response):
+    assert response.status_code == 200, response.status_code
+    return response.content.decode()
+
+
+def switcher_links(html):
+    nav = re.search(r'<nav class="language-switcher"[^>]*>(.*?)</nav>', html, re.S)
+    assert nav, "no language switcher"
+    return re.findall(r'<a href="([^"]*)" hreflang="([^"]*)" lang="([^"]*)">([^<]*)</a>', nav[1])
+
+
+def alternates(html):
+    return {
+        lang: href
+        for href, lang in (
+            (m[1], m[0])
+            for m in re.findall(r'<link rel="alternate" hreflang="([^"]+)" href="([^"]+)">', html)
+        )
+    }
+
+
+@pytest.mark.django_db
+def test_spanish_lives_under_es_and_english_keeps_its_addresses(client, spanish):
+    english, spanish_home = html_of(client.get("/")), html_of(client.get("/es/"))
+    assert '<html lang="en">' in english
+    assert '<html lang="es">' in spanish_home
+    assert "Que la infraestructura dure" in spanish_home
+    assert client.get("/es/iniciativas/apoyo-estrategico/").status_code == 200
+    assert client.get("/initiatives/initiative-1/").status_code == 200
+    # A Spanish address is Spanish only: the English slug under /es/ is not a page.
+    assert client.get("/es/initiatives/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_language_comes_from_the_address_alone(client, spanish):
+    """A Spanish browser asking for / gets English: one address is one page, as the cache and
+    a CDN key on. No Vary on Accept-Language."""
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="es")
+    assert '<html lang="en">' in html_of(response)
+    assert response["Content-Language"] == "en"
+    assert "accept-language" not in response.get("Vary", "").lower()
+    assert client.get("/es/")["Content-Language"] == "es"
+
+
+@pytest.mark.django_db
+def test_the_switcher_links_the_same_page_in_the_other_language(client, spanish):
+    assert switcher_links(html_of(client.get("/"))) == [("/es/", "es", "es", "Español")]
+    assert switcher_links(html_of(client.get("/es/"))) == [("/", "en", "en", "English")]
+    page = html_of(client.get("/initiatives/initiative-1/"))
+    assert switcher_links(page) == [("/es/iniciativas/apoyo-estrategico/", "es", "es", "Español")]
+    back = html_of(client.get("/es/iniciativas/apoyo-estrategico/"))
+    assert switcher_links(back) == [("/initiatives/initiative-1/", "en", "en", "English")]
+
+
+@pytest.mark.django_db
+def test_without_a_translation_the_switcher_leads_to_that_languages_home(client, spanish):
+    assert switcher_links(html_of(client.get("/about/"))) == [("/es/", "es", "es", "Español")]
+    # A search keeps its words in the other language.
+    links = switcher_links(html_of(client.get("/search/?q=open")))
+    assert links == [("/es/search/?q=open", "es", "es", "Español")]
+
+
+@pytest.mark.django_db
+def test_a_draft_translation_is_not_offered(client, spanish):
+    spanish.initiative.unpublish()
+    assert switcher_links(html_of(client.get("/initiatives/initiative-1/"))) == [
+        ("/es/", "es", "es", "Español")
+    ]
+    assert "hreflang" not in "".join(
+        re.findall(r'<link rel="alternate" hreflang[^>]*>', html_of(client.get("/about/")))
+    )
+
+
+@pytest.mark.django_db
+def test_every_translated_page_names_its_versions_with_hreflang(client, spanish):
+    versions = alternates(html_of(client.get("/initiatives/initiative-1/")))
+    assert versions == {
+        "en": "http://localhost/initiatives/initiative-1/",
+        "es": "http://localhost/es/iniciativas/apoyo-estrategico/",
+        "x-default": "http://localhost/initiatives/initiative-1/",
+    }
+    assert alternates(html_of(client.get("/es/iniciativas/apoyo-estrategico/"))) == versions
+    # A page with one language has nothing to name.
+    assert alternates(html_of(client.get("/about/"))) == {}
+
+
+@pytest.mark.django_db
+def test_open_graph_names_the_locale_and_its_alternate(client, spanish):
+    html = html_of(client.get("/es/"))
+    assert '<meta property="og:locale" content="es_LA">' in html
+    assert '<meta property="og:locale:alternate" content="en_US">' in html
+    assert '<meta property="og:locale" content="en_US">' in html_of(client.get("/about/"))
+
+
+@pytest.mark.django_db
+def test_the_sitemap_lists_both_languages_with_their_alternates(client, spanish):
+    tree = ET.fromstring(client.get("/sitemap.xml").content)
+    entries = {
+        url.find(f"{SITEMAP}loc").text: {
+            link.get("hreflang"): link.get("href") for link in url.findall(f"{XHTML}link")
+        }
+        for url in tree.findall(f"{SITEMAP}url")
+    }
+    assert "http://localhost/es/contacto/" in entries
+    assert entries["http://localhost/contact/"] == {
+        "en": "http://localhost/contact/",
+        "es": "http://localhost/es/contacto/",
+        "x-default": "http://localhost/contact/",
+    }
+    assert entries["http://localhost/es/contacto/"] == entries["http://localhost/contact/"]
+    assert entries["http://localhost/about/"] == {}
+
+
+@pytest.mark.django_db
+def test_search_finds_pages_in_the_readers_language_only(client, spanish):
+    from conftest import indexing
+
+    with indexing(True):
+        for page in (spanish.initiative, spanish.initiative.get_translation(Locale.get_default())):
+            page.save_revision().publish()
+    spanish_results = html_of(client.get("/es/search/?q=estratégico"))
+    assert "/es/iniciativas/apoyo-estrategico/" in spanish_results
+    english_results = html_of(client.get("/search/?q=estratégico"))
+    assert "/es/iniciativas/apoyo-estrategico/" not in english_results
+
+
+@pytest.mark.django_db
+def test_each_language_has_its_own_feeds(client, spanish):
+    english = ET.fromstring(client.get("/feeds/initiatives/").content)
+    spanish_feed = ET.fromstring(client.get("/es/feeds/initiatives/").content)
+    atom = "{http://www.w3.org/2005/Atom}"
+    spanish_links = [e.find(f"{atom}link").get("href") for e in spanish_feed.iter(f"{atom}entry")]
+    english_links = [e.find(f"{atom}link").get("href") for e in english.iter(f"{atom}entry")]
+    assert spanish_links == ["http://localhost/es/iniciativas/apoyo-estrategico/"]
+    assert "http://localhost/initiatives/initiative-1/" in english_links
+    assert not any("/es/" in link for link in english_links)
+    assert spanish_feed.find(f"{atom}subtitle").text == "Evidencia y financiación"
+
+
+@pytest.mark.django_db
+def test_the_tagline_footer_and_contacts_are_in_the_pages_language(client, spanish):
+    spanish_page = html_of(client.get("/es/contacto/"))
+    assert "Evidencia y financiación" in spanish_page
+    assert "Evidence and funding for open infrastructure" not in spanish_page
+    # The translated contact in Spanish, the untranslated one in English rather than missing.
+    assert "Consultas generales" in spanish_page
+    assert "Communications" in spanish_page
+    assert spanish_page.count("info@example.org") >= 1
+    english_page = html_of(client.get("/contact/"))
+    assert "General enquiries" in english_page
+    assert "Consultas generales" not in english_page
+
+
+@pytest.mark.django_db
+def test_rows_of_a_snippet_in_the_active_language(spanish, contacts):
+    from django.utils import translation
+
+    from pages.contacts.models import Contact
+
+    with translation.override("es"):
+        rows = set(in_active_language(Contact.objects.all()))
+    assert rows == {spanish.info, contacts.press, contacts.funding}
+    with translation.override("en"):
+        rows = set(in_active_language(Contact.objects.all()))
+    assert rows == {contacts.general, contacts.press, contacts.funding}
+
+
+@pytest.mark.django_db
+def test_a_message_from_the_spanish_form_is_stored_in_spanish_and_routed_as_the_english_one(
+    client, spanish, contacts, mailoutbox, django_capture_on_commit_callbacks
+):
+    assert "Consultas generales" in html_of(client.get("/es/contacto/"))
+    data = {
+        "name": "Ana",
+        "email": "ana@example.org",
+        "purpose": spanish.general.pk,
+        "message": "Hola, quisiera saber más.",
+        "website": "",
+        "form_token": make_form_token(issued_at=time.time() - 60),
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/es/contacto/", data)
+    assert response.status_code == 303
+    assert response["Location"] == "/es/contacto/thanks/"
+    message = ContactMessage.objects.get()
+    assert message.language == "es"
+    assert message.routed_to == contacts.general
+    assert message.purpose_name == "Consultas generales"
+    [email] = mailoutbox
+    assert email.to == ["info@example.org"]
+    assert "Language: Spanish" in email.body
+    assert "From: Ana <ana@example.org>" in email.body
+    english = ContactMessage.objects.filter(language="en")
+    assert not english.exists()

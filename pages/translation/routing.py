@@ -1,0 +1,52 @@
+"""Serving a page from the home page in the request's language, in one query.
+
+Wagtail routes every request from `site.root_page.localized`, which looks the active locale up
+in a query of its own, then the translation in another, before loading the home page's specific
+type in a third. The site's root paths per language are already in the cache (Wagtail keeps them
+there for building page addresses), so here the home page in the request's language is loaded
+in one query whatever the language, and English and Spanish pages cost the same. What Wagtail
+does next (view restrictions, hooks, the page's own serve) is Wagtail's own `serve`."""
+
+from django.http import Http404
+from wagtail import views as wagtail_views
+from wagtail.models import Site
+
+from .locales import active_language
+
+
+def serve(request, path):
+    if not hasattr(request, "_wagtail_route_for_request"):
+        request._wagtail_route_for_request = route(request, path)
+    return wagtail_views.serve(request, path)
+
+
+def home_for_language(site, language):
+    """The site's home page in `language`, of its specific type, else the site's own home (as
+    Wagtail's `localized` falls back, a draft translation included)."""
+    home = site.root_page
+    home_class = home.specific_class or type(home)
+    root_path = next(
+        (
+            root.root_path
+            for root in Site.get_site_root_paths()
+            if root.site_id == site.pk and root.language_code == language
+        ),
+        home.url_path,
+    )
+    found = None
+    if root_path != home.url_path:
+        found = home_class.objects.filter(
+            translation_key=home.translation_key, url_path=root_path, live=True
+        ).first()
+    return found or home_class.objects.get(pk=home.pk)
+
+
+def route(request, path):
+    site = Site.find_for_request(request)
+    if site is None:
+        return None
+    home = home_for_language(site, active_language())
+    try:
+        return home.route(request, [component for component in path.split("/") if component])
+    except Http404:
+        return None
