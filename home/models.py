@@ -1,5 +1,5 @@
 from django.db import models
-from django.db.models import F
+from django.db.models import F, Q
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.api import APIField
@@ -134,8 +134,22 @@ class HomePage(OneQueryViewRestrictions, HeroImageMixin, Page):
         choices, so a preview shows what the editor has just picked."""
         chosen = [f.initiative_id for f in self.featured_initiatives.all() if f.initiative_id]
         if chosen:
-            found = InitiativePage.objects.for_listing().in_bulk(chosen)
-            return [found[pk] for pk in chosen if pk in found]
+            # A translated home page keeps the English choices (wagtail-localize copies them):
+            # each is shown in this page's language where it has a live translation, in one
+            # query with the chosen pages themselves.
+            translated = Page.objects.filter(pk__in=chosen).values("translation_key")
+            found = list(
+                InitiativePage.objects.for_listing().filter(
+                    Q(pk__in=chosen) | Q(translation_key__in=translated, locale_id=self.locale_id)
+                )
+            )
+            by_pk = {page.pk: page for page in found}
+            in_language = {p.translation_key: p for p in found if p.locale_id == self.locale_id}
+            return [
+                in_language.get(by_pk[pk].translation_key, by_pk[pk])
+                for pk in chosen
+                if pk in by_pk
+            ]
         return list(
             InitiativePage.objects.for_listing()
             .descendant_of(self)

@@ -24,6 +24,7 @@ from pages.models.contact_page import ContactPage
 from pages.people.admin import PersonViewSet
 from pages.staff_auth import admin as second_factor
 from pages.translation.admin import OrganisationWordingViewSet
+from pages.translation.links import localize_page_links
 
 register_permission_policy(ContactMessage, ReceivedOnlyPolicy(ContactMessage))
 register_snippet(ContactsGroup)
@@ -34,6 +35,7 @@ register_snippet(OrganisationWordingViewSet)
 hooks.register("register_admin_urls", report_urls)
 hooks.register("before_edit_page", refuse_publish_on_edit)
 hooks.register("before_create_page", refuse_publish_on_create)
+hooks.register("before_serve_page", localize_page_links)
 
 
 @hooks.register("register_reports_menu_item")

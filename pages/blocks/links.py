@@ -11,10 +11,15 @@ from pages.fields import web_url_validator
 class LinkStructValue(blocks.StructValue):
     """A link that knows where it goes, or that it goes nowhere any more."""
 
+    # The chosen page's version in the language of the page being served, set before serving
+    # (pages/translation/links.py): a Spanish page's link to an English page leads to its
+    # Spanish translation where there is one.
+    localized_page = None
+
     # Not `url`: templates look up dict keys before attributes, and `url` is a child block.
     @property
     def href(self):
-        page, link = self.get("page"), self.get("link")
+        page, link = self.localized_page or self.get("page"), self.get("link")
         if page is not None:
             # A deleted page comes back as None; an unpublished one is not linked to.
             return page.url if page.live else None
@@ -24,7 +29,7 @@ class LinkStructValue(blocks.StructValue):
 
     @property
     def text(self):
-        page, link = self.get("page"), self.get("link")
+        page, link = self.localized_page or self.get("page"), self.get("link")
         if self.get("title"):
             return self["title"]
         if page is not None:

@@ -9,15 +9,20 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, re_path
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
+from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from pages.blocks import BodyBlock, DatasetsBlock
 from pages.fields import WebURLField
 from pages.links.panels import LinkProblemsPanel
+from pages.translation.locales import TranslatableSnippetMixin
 
 from .base import HOME_PAGE, INTRODUCTION_FEATURES, OneQueryViewRestrictions
 
 
-class ImpactHighlight(Orderable):
+class ImpactHighlight(TranslatableSnippetMixin, Orderable):
+    """A key result on the impact page, translated with its page (wagtail-localize translates a
+    page's inline objects when they are translatable)."""
+
     page = ParentalKey("pages.ImpactPage", on_delete=models.CASCADE, related_name="highlights")
     figure = models.CharField(
         max_length=20, help_text="The headline figure or word, e.g. '10+'. Keep it short."
@@ -46,9 +51,25 @@ class ImpactHighlight(Orderable):
         MultiFieldPanel([FieldPanel("source_url"), FieldPanel("source_title")], heading="Source"),
     ]
     api_fields = ["figure", "label", "description", "source_url", "source_title"]
+    translatable_fields = [
+        TranslatableField("figure"),
+        TranslatableField("label"),
+        TranslatableField("description"),
+        SynchronizedField("source_url", overridable=True),
+        TranslatableField("source_title"),
+    ]
+
+    class Meta(TranslatableSnippetMixin.Meta, Orderable.Meta):
+        pass
 
     def __str__(self):
         return f"{self.figure} {self.label}"
+
+    def fill_locale(self):
+        # In its page's language; a highlight made in code before its page has one, in English.
+        if self.locale_id is None and self.page_id is not None:
+            self.locale_id = self.page.locale_id
+        super().fill_locale()
 
 
 class ImpactPage(OneQueryViewRestrictions, RoutablePageMixin, Page):

@@ -241,3 +241,86 @@ def test_a_message_from_the_spanish_form_is_stored_in_spanish_and_routed_as_the_
     assert "From: Ana <ana@example.org>" in email.body
     english = ContactMessage.objects.filter(language="en")
     assert not english.exists()
+
+
+@pytest.mark.django_db
+def test_the_page_cache_keeps_the_two_languages_apart(
+    client, settings, spanish, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    settings.PAGE_CACHE_SECONDS = 300
+    english, spanish_page = client.get("/"), client.get("/es/")
+    assert (english["X-Page-Cache"], spanish_page["X-Page-Cache"]) == ("miss", "miss")
+    with django_assert_num_queries(0):
+        english_again = client.get("/", HTTP_ACCEPT_LANGUAGE="es")
+        spanish_again = client.get("/es/")
+    assert (english_again["X-Page-Cache"], spanish_again["X-Page-Cache"]) == ("hit", "hit")
+    assert '<html lang="en">' in english_again.content.decode()
+    assert '<html lang="es">' in spanish_again.content.decode()
+    assert spanish_again["Content-Language"] == "es"
+    # Publishing the Spanish page shows the change in Spanish at once.
+    with django_capture_on_commit_callbacks(execute=True):
+        spanish.home.headline = "Una infraestructura que perdura"
+        spanish.home.save_revision().publish()
+    fresh = client.get("/es/")
+    assert fresh["X-Page-Cache"] == "miss"
+    assert "Una infraestructura que perdura" in fresh.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_spanish_pages_links_to_english_pages_lead_to_their_translations(
+    client, spanish, site_tree, django_assert_num_queries
+):
+    """wagtail-localize keeps a translation's page links as they were; the served page points
+    them at the Spanish versions, in one query for all of them (none on an English page)."""
+    links = {
+        "heading": "Lecturas",
+        "links": [
+            {"page": site_tree.contact.pk, "link": None, "url": "", "title": ""},
+            {"page": site_tree.about.pk, "link": None, "url": "", "title": ""},  # untranslated
+        ],
+    }
+    spanish.initiative.body = [{"type": "link_list", "value": links}]
+    spanish.initiative.save_revision().publish()
+    wording = spanish.wording
+    wording.footer_links = [
+        {"type": "link", "value": {"page": site_tree.contact.pk, "url": "", "title": ""}}
+    ]
+    wording.save()
+    html = html_of(client.get("/es/iniciativas/apoyo-estrategico/"))
+    body = html.split('<main id="main"', 1)[1].split("</main>", 1)[0]
+    footer = html.split('<footer class="site-footer"', 1)[1]
+    assert '<a href="/es/contacto/">Contacto</a>' in body
+    assert '<a href="/about/">About</a>' in body  # no Spanish version yet: the English one
+    assert 'href="/es/contacto/"' in footer
+    # On an English page, nothing to look up.
+    site_tree.initiatives[0].body = [{"type": "link_list", "value": links}]
+    site_tree.initiatives[0].save_revision().publish()
+    english = html_of(client.get("/initiatives/initiative-1/"))
+    assert '<a href="/contact/">Contact</a>' in english
+
+
+@pytest.mark.django_db
+def test_the_spanish_home_features_the_spanish_initiatives(client, site_tree, contacts, feature):
+    feature(site_tree.home, *site_tree.initiatives[:2])
+    translate(site_tree.home, title="Inicio")  # copies the English choices, as wagtail-localize
+    translate(site_tree.index, slug="iniciativas")
+    translate(site_tree.initiatives[0], title="Apoyo estratégico", slug="apoyo-estrategico")
+    html = html_of(client.get("/es/"))
+    assert "/es/iniciativas/apoyo-estrategico/" in html
+    # The second has no Spanish version: shown in English rather than dropped.
+    assert site_tree.initiatives[1].url in html
+
+
+@pytest.mark.django_db
+def test_impact_highlights_are_translated_with_their_page(client, site_tree, contacts):
+    translate(site_tree.home, title="Inicio")
+    impact = translate(site_tree.impact, slug="impacto")
+    highlight = impact.highlights.get(sort_order=0)
+    assert highlight.locale.language_code == "es"
+    assert (
+        highlight.translation_key == site_tree.impact.highlights.get(sort_order=0).translation_key
+    )
+    highlight.label = "organizaciones apoyadas"
+    highlight.save()
+    assert "organizaciones apoyadas" in html_of(client.get("/es/"))
+    assert "organizaciones apoyadas" not in html_of(client.get("/"))
