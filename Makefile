@@ -105,7 +105,7 @@ audit: $(VENV)/.dev-installed
 screenshots: $(VENV)/.dev-installed
 	IOI_REQUIRE_BROWSER=1 IOI_SCREENSHOTS=$(CURDIR)/docs/img \
 		$(BIN)/python -m pytest -q pages/tests/test_moderation_browser.py \
-		pages/tests/test_research_browser.py
+		pages/tests/test_research_browser.py pages/tests/test_translation_browser.py
 
 # One file holding the database and the media folder, safe while the site serves; the restore
 # checks the whole file before it changes anything (docs/deployment.md: schedule, runbook).

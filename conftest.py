@@ -27,7 +27,14 @@ from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from home.models import FeaturedInitiative, HomePage
 from pages.contacts.models import Contact, ContactPurpose
-from pages.editorial.roles import CONTACT_MANAGERS, EDITORS, MODERATORS, ROLES, sync_roles
+from pages.editorial.roles import (
+    CONTACT_MANAGERS,
+    EDITORS,
+    MODERATORS,
+    ROLES,
+    TRANSLATORS,
+    sync_roles,
+)
 from pages.models import (
     ContactPage,
     ImpactHighlight,
@@ -453,7 +460,12 @@ def feature(db):
 # People in the admin
 
 PASSWORD = "correct horse battery staple"
-ROLE_GROUPS = {"editor": EDITORS, "moderator": MODERATORS, "contact manager": CONTACT_MANAGERS}
+ROLE_GROUPS = {
+    "editor": EDITORS,
+    "moderator": MODERATORS,
+    "contact manager": CONTACT_MANAGERS,
+    "translator": TRANSLATORS,
+}
 
 
 @pytest.fixture

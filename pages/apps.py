@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_migrate, post_save
 
 
 class PagesConfig(AppConfig):
@@ -9,7 +9,10 @@ class PagesConfig(AppConfig):
     def ready(self):
         from .caching.invalidation import connect_signals
         from .discovery.site_address import sync_after_migrate
+        from .editorial.roles import grant_new_language_home
 
         connect_signals()
         # Every release runs `migrate`: the default Site follows DJANGO_SITE_URL from then on.
         post_migrate.connect(sync_after_migrate, sender=self)
+        # Translators are given another language's home page as soon as it is made.
+        post_save.connect(grant_new_language_home, dispatch_uid="grant_new_language_home")

@@ -1,6 +1,7 @@
 """Everything the app adds to Wagtail, in one place: each concern's admin (contacts, the link
 library and its report), the dashboard panels, the contact form's posts, and the server-side
-refusal to publish for those who may only submit. The pieces live in their concerns; this file
+refusal to publish for those who may only submit, and what translators may and may not do
+(pages/editorial/). The pieces live in their concerns; this file
 only registers them."""
 
 from django.urls import reverse
@@ -14,19 +15,32 @@ from pages.contacts.admin import (
     ReceivedOnlyPolicy,
     can_read_messages,
 )
-from pages.contacts.models import ContactMessage
+from pages.contacts.models import Contact, ContactMessage, ContactPurpose
 from pages.contacts.views import receive_message
+from pages.editorial import translation_review
 from pages.editorial.moderation import refuse_publish_on_create, refuse_publish_on_edit
+from pages.editorial.out_of_date import OutOfDateTranslationsPanel, can_keep_translations
+from pages.editorial.translators import (
+    TranslationsOnlyPolicy,
+    guarded_translation_urls,
+    refuse_default_language_edit,
+)
 from pages.http.task_queue import StalledTasksPanel, queue_state
 from pages.links.admin import LinkHealthMenuItem, LinksGroup, report_urls
+from pages.links.models import Link, LinkCategory
 from pages.links.report import BrokenLinksPanel, can_manage_links
 from pages.models.contact_page import ContactPage
+from pages.models.site_settings import OrganisationWording
 from pages.people.admin import PersonViewSet
+from pages.people.models import Person
 from pages.staff_auth import admin as second_factor
 from pages.translation.admin import OrganisationWordingViewSet
 from pages.translation.links import localize_page_links
 
 register_permission_policy(ContactMessage, ReceivedOnlyPolicy(ContactMessage))
+# Translators change these in other languages only.
+for translatable in (Contact, ContactPurpose, Link, LinkCategory, Person, OrganisationWording):
+    register_permission_policy(translatable, TranslationsOnlyPolicy(translatable))
 register_snippet(ContactsGroup)
 register_snippet(LinksGroup)
 register_snippet(PersonViewSet)
@@ -36,6 +50,14 @@ hooks.register("register_admin_urls", report_urls)
 hooks.register("before_edit_page", refuse_publish_on_edit)
 hooks.register("before_create_page", refuse_publish_on_create)
 hooks.register("before_serve_page", localize_page_links)
+
+# Translation (pages/editorial/translators.py, translation_review.py). Order -1: ahead of
+# wagtail-localize's own hooks and addresses, which these check before.
+hooks.register("before_edit_snippet", refuse_default_language_edit, order=-1)
+hooks.register("register_admin_urls", guarded_translation_urls, order=-1)
+hooks.register("register_admin_urls", translation_review.admin_urls)
+hooks.register("register_page_header_buttons", translation_review.submit_buttons)
+hooks.register("register_page_listing_more_buttons", translation_review.submit_buttons)
 
 
 @hooks.register("register_reports_menu_item")
@@ -52,6 +74,8 @@ def add_dashboard_panels(request, panels):
         panels.append(BrokenLinksPanel())
     if can_read_messages(request.user):
         panels.append(NewMessagesPanel())
+    if can_keep_translations(request.user):
+        panels.append(OutOfDateTranslationsPanel(request.user))
 
 
 # Order 1: Wagtail's own `on_serve_page` hooks (order 0) wrap this one, so a page's view

@@ -5,18 +5,28 @@ words, and pages/tests/test_roles.py holds the site to it.
 it can run again at any time. It runs from a data migration, which takes the historical app
 registry, and from `load_ioi_content`, which rebuilds a flushed database. A change to ROLES ships
 with a new data migration that calls `sync_roles` again, so existing databases follow.
+
+Translators hold their page permissions on each other language's home page (depth 2, not in the
+default locale), which may be made after the migration ran: `grant_new_language_home` gives them
+the new home as soon as it is saved, and `sync_roles` finds every such home again.
 """
 
 from django.apps import apps as global_apps
+from django.conf import settings
 
 EDITORS = "Editors"
 MODERATORS = "Moderators"
 CONTACT_MANAGERS = "Contact managers"
+TRANSLATORS = "Translators"
 
 WORKFLOW_NAME = "Moderators approval"
 
+# wagtail-localize's one permission: start a translation, and sync one with its source.
+SUBMIT_TRANSLATION = "wagtail_localize.submit_translation"
+
 _EDITOR_MODEL_PERMISSIONS = [
     "wagtailadmin.access_admin",
+    SUBMIT_TRANSLATION,
     "pages.add_link",
     "pages.change_link",
     "pages.delete_link",
@@ -72,6 +82,39 @@ ROLES = {
         "page": [],
         "collection": [],
     },
+    TRANSLATORS: {
+        "description": "Translate pages and snippets into the site's other languages; submit "
+        "translated pages for a moderator's approval. Nothing in English.",
+        "model": [
+            "wagtailadmin.access_admin",
+            SUBMIT_TRANSLATION,
+            # Only rows in another language than the default: translations_only below, held to
+            # on the server by pages/editorial/translators.py.
+            "pages.change_contact",
+            "pages.change_contactpurpose",
+            "pages.change_link",
+            "pages.change_linkcategory",
+            "pages.change_person",
+            "pages.change_organisationwording",
+        ],
+        "page": [],
+        # On each other language's home page, so on every translation and nothing in English.
+        "language_home": ["change_page"],
+        # A translated image or document (a chart with Spanish labels) is chosen, not uploaded.
+        "collection": ["choose_image", "choose_document"],
+        "translations_only": True,
+    },
+}
+
+# Groups whose snippet permissions hold only for rows in another language than the default.
+TRANSLATIONS_ONLY_GROUPS = frozenset(
+    name for name, role in ROLES.items() if role.get("translations_only")
+)
+
+# Permissions that no model declares: a migration makes them as data, so a flushed database
+# (the browser tests) has lost them and sync_roles makes them again.
+_DATA_PERMISSIONS = {
+    SUBMIT_TRANSLATION: ("translation", "Can submit translations"),
 }
 
 
@@ -89,6 +132,15 @@ def _ensure_permissions(apps):
 def _permission(apps, dotted):
     Permission = apps.get_model("auth", "Permission")
     app_label, codename = dotted.split(".")
+    if dotted in _DATA_PERMISSIONS:
+        model, name = _DATA_PERMISSIONS[dotted]
+        content_type, _ = apps.get_model("contenttypes", "ContentType").objects.get_or_create(
+            app_label=app_label, model=model
+        )
+        permission, _ = Permission.objects.get_or_create(
+            content_type=content_type, codename=codename, defaults={"name": name}
+        )
+        return permission
     return Permission.objects.get(content_type__app_label=app_label, codename=codename)
 
 
@@ -107,9 +159,19 @@ def _exists_yet(apps, dotted):
     return True
 
 
+def _language_homes(apps):
+    """The home page of each language but the default one: the top of its translated tree."""
+    Page = apps.get_model("wagtailcore", "Page")
+    return list(
+        Page.objects.filter(depth=2)
+        .exclude(locale__language_code=settings.LANGUAGE_CODE)
+        .order_by("path")
+    )
+
+
 def sync_roles(apps=global_apps):
-    """Create or update the three groups, their permissions and the site-wide moderation
-    workflow. Returns the groups by name."""
+    """Create or update the groups, their permissions and the site-wide moderation workflow.
+    Returns the groups by name."""
     if apps is not global_apps:
         _ensure_permissions(apps)
     Group = apps.get_model("auth", "Group")
@@ -120,6 +182,7 @@ def sync_roles(apps=global_apps):
 
     root_page = Page.objects.filter(depth=1).order_by("path").first()
     root_collection = Collection.objects.filter(depth=1).order_by("path").first()
+    language_homes = _language_homes(apps)
     groups = {}
     for name, role in ROLES.items():
         group, _ = Group.objects.get_or_create(name=name)
@@ -128,21 +191,21 @@ def sync_roles(apps=global_apps):
             [_permission(apps, dotted) for dotted in role["model"] if _exists_yet(apps, dotted)]
         )
 
-        _grant_exactly(
-            GroupPagePermission,
-            group,
-            "page",
-            root_page,
-            {_permission(apps, f"wagtailcore.{c}").pk for c in role["page"]},
-        )
+        page_grants = {root_page: _page_permission_ids(apps, role["page"])}
+        for home in language_homes:
+            page_grants[home] = _page_permission_ids(apps, role.get("language_home", []))
+        _grant_exactly(GroupPagePermission, group, "page", page_grants)
         _grant_exactly(
             GroupCollectionPermission,
             group,
             "collection",
-            root_collection,
             {
-                _permission(apps, f"{'wagtailimages' if 'image' in c else 'wagtaildocs'}.{c}").pk
-                for c in role["collection"]
+                root_collection: {
+                    _permission(
+                        apps, f"{'wagtailimages' if 'image' in c else 'wagtaildocs'}.{c}"
+                    ).pk
+                    for c in role["collection"]
+                }
             },
         )
 
@@ -150,15 +213,45 @@ def sync_roles(apps=global_apps):
     return groups
 
 
-def _grant_exactly(model, group, field, target, permission_ids):
-    """Leave the group with exactly these permissions on the target (a page or collection, and
-    so everything below it), and none anywhere else."""
-    model.objects.filter(group=group).exclude(
-        **{field: target, "permission_id__in": permission_ids}
-    ).delete()
-    if target is not None:
+def _page_permission_ids(apps, codenames):
+    return {_permission(apps, f"wagtailcore.{c}").pk for c in codenames}
+
+
+def _grant_exactly(model, group, field, grants):
+    """Leave the group with exactly these permissions on these targets (pages or collections,
+    and so everything below each), and none anywhere else. `grants` maps a target to the ids of
+    its permissions."""
+    grants = {target: ids for target, ids in grants.items() if target is not None and ids}
+    keep = model.objects.none()
+    for target, permission_ids in grants.items():
+        keep = keep | model.objects.filter(
+            group=group, permission_id__in=permission_ids, **{field: target}
+        )
+    model.objects.filter(group=group).exclude(pk__in=keep.values("pk")).delete()
+    for target, permission_ids in grants.items():
         for permission_id in permission_ids:
             model.objects.get_or_create(group=group, permission_id=permission_id, **{field: target})
+
+
+def grant_new_language_home(sender, instance, created, raw=False, **kwargs):
+    """post_save of any model: when another language's home page is made (wagtail-localize
+    copies the English home the first time a page is translated), its role groups get their
+    language-home permissions on it at once, without waiting for sync_roles."""
+    Page = global_apps.get_model("wagtailcore", "Page")
+    GroupPagePermission = global_apps.get_model("wagtailcore", "GroupPagePermission")
+    if not created or raw or not isinstance(instance, Page) or instance.depth != 2:
+        return
+    if instance.locale.language_code == settings.LANGUAGE_CODE:
+        return
+    Group = global_apps.get_model("auth", "Group")
+    for name, role in ROLES.items():
+        group = Group.objects.filter(name=name).first()
+        if group is None:  # the roles are not made yet: sync_roles will grant it
+            continue
+        for permission_id in _page_permission_ids(global_apps, role.get("language_home", [])):
+            GroupPagePermission.objects.get_or_create(
+                group=group, permission_id=permission_id, page=instance
+            )
 
 
 def _sync_workflow(apps, moderators, root_page):

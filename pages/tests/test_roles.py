@@ -12,6 +12,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.test import TestCase
+from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image as PILImage
@@ -24,6 +26,7 @@ from wagtail.test.utils.form_data import (
     streamfield,
 )
 from wagtail.users.models import UserProfile
+from wagtail_localize.models import StringTranslation, TranslationSource
 
 from conftest import PASSWORD, add_page, build_home
 from pages.contacts.models import Contact, ContactMessage
@@ -31,9 +34,10 @@ from pages.editorial.roles import WORKFLOW_NAME
 from pages.links.models import Link, LinkCategory
 from pages.models import OrganisationSettings, StandardPage
 from pages.people.models import Person
+from pages.tests.translating import spanish, translate
 
 MARKER = "Changed by the roles test"
-ROLES = ["Anonymous", "Editor", "Moderator", "Contact manager", "Administrator"]
+ROLES = ["Anonymous", "Editor", "Moderator", "Contact manager", "Translator", "Administrator"]
 
 
 def read_matrix():
@@ -82,6 +86,12 @@ def world(contacts, roles, django_user_model):
         purpose_name="General",
         message="A question about membership of the community.",
     )
+    # About in Spanish (a draft, as "Translate" leaves it), then a change to the English that
+    # the translation has not seen; the link in Spanish.
+    about_translation = translate(about)
+    about.introduction = "Newer words"
+    about.save_revision().publish()
+    link_translation = translate(link)
     return SimpleNamespace(
         home=home,
         about=about,
@@ -94,6 +104,10 @@ def world(contacts, roles, django_user_model):
         person=Person.objects.create(given_names="Guest", family_name="Writer"),
         contact=contacts.press,
         message=message,
+        about_es=StandardPage.objects.get(translation_key=about.translation_key, locale=spanish()),
+        about_translation=about_translation,
+        link_es=Link.objects.get(translation_key=link.translation_key, locale=spanish()),
+        link_translation=link_translation,
         responses=[],
     )
 
@@ -120,6 +134,12 @@ def fingerprint():
         "contacts": list(Contact.objects.order_by("pk").values_list("pk", "name")),
         "messages": list(ContactMessage.objects.order_by("pk").values_list("pk", "status")),
         "settings": list(OrganisationSettings.objects.values_list("organisation_name")),
+        "sources": list(
+            TranslationSource.objects.order_by("pk").values_list(
+                "pk", "content_json", "last_updated_at"
+            )
+        ),
+        "strings": list(StringTranslation.objects.order_by("pk").values_list("pk", "data")),
     }
 
 
@@ -238,11 +258,9 @@ def edit_settings(client, w):
     data = nested_form_data(
         {
             "organisation_name": MARKER,
-            "tagline": org.tagline,
             "contact_email": org.contact_email,
             "website_url": org.website_url,
             "social_profiles": streamfield([]),
-            "footer_links": streamfield([]),
         }
     )
     post(
@@ -333,6 +351,61 @@ def add_user(client, w):
     return get_user_model().objects.filter(username="newcomer").exists()
 
 
+def open_translation_editor(client, w):
+    response = get(client, w, f"/admin/pages/{w.about_es.pk}/edit/")
+    return response.status_code == 200 and "js-translation-editor" in response.content.decode()
+
+
+def translate_string(client, w, translation, english):
+    segment = translation.source.stringsegment_set.get(string__data=english)
+    url = reverse("wagtail_localize:edit_string_translation", args=[translation.pk, segment.pk])
+    response = client.put(
+        url, encode_multipart(BOUNDARY, {"value": MARKER}), content_type=MULTIPART_CONTENT
+    )
+    w.responses.append(response)
+
+
+def submit_translation(client, w):
+    translate_string(client, w, w.about_translation, "About")
+    post(client, w, reverse("submit_translation_for_review", args=[w.about_es.pk]))
+    page = Page.objects.get(pk=w.about_es.pk)
+    return page.workflow_in_progress and page.get_latest_revision().content["title"] == MARKER
+
+
+def committed():
+    """wagtail-localize publishes a page once the transaction commits; a test's never does."""
+    return TestCase.captureOnCommitCallbacks(execute=True)
+
+
+def publish_translation(client, w):
+    with committed():
+        post(client, w, f"/admin/pages/{w.about_es.pk}/edit/", {"action": "publish"})
+    return Page.objects.get(pk=w.about_es.pk).live
+
+
+def sync_translation(client, w):
+    url = reverse("wagtail_localize:update_translations", args=[w.about_translation.source_id])
+    post(client, w, url, {})
+    return (
+        "Newer words"
+        in TranslationSource.objects.get(pk=w.about_translation.source_id).content_json
+    )
+
+
+def sync_and_publish(client, w):
+    url = reverse("wagtail_localize:update_translations", args=[w.about_translation.source_id])
+    with committed():
+        post(client, w, url, {"publish_translations": "on"})
+    page = StandardPage.objects.get(pk=w.about_es.pk)
+    return page.live and page.introduction == "Newer words"
+
+
+def edit_spanish_link(client, w):
+    translate_string(client, w, w.link_translation, w.link.title)
+    post(client, w, f"/admin/snippets/pages/link/edit/{w.link_es.pk}/", {"action": "publish"})
+    return Link.objects.get(pk=w.link_es.pk).title == MARKER
+
+
 ACTIONS = {
     "Edit a page and save a draft": edit_draft,
     "Preview a draft": preview,
@@ -359,6 +432,12 @@ ACTIONS = {
     "Mark a message handled": mark_handled,
     "Delete a message": delete_message,
     "Add a user": add_user,
+    "Open a Spanish page in the translation editor": open_translation_editor,
+    "Submit a Spanish translation for moderation": submit_translation,
+    "Publish a Spanish translation": publish_translation,
+    "Sync a translation with its changed English page": sync_translation,
+    "Publish translations while syncing them": sync_and_publish,
+    "Edit a Spanish link (a translated snippet)": edit_spanish_link,
 }
 
 CASES = [(action, role) for action in MATRIX for role in ROLES]
