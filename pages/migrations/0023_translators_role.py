@@ -13,7 +13,7 @@ def forwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("pages", "0019_contact_message_language"),
+        ("pages", "0022_impact_highlights_translatable_finish"),
         ("wagtail_localize", "0016_rename_page_revision_translationlog_revision"),
     ]
 
