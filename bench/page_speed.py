@@ -54,6 +54,9 @@ PAGES = [
     ("news, by tag, page 20", "/news/?tag=funding&page=20"),
     ("news post", "/news/bench-post-500/"),
     ("404", "/no-such-page/"),
+    ("home, Spanish", "/es/"),
+    ("initiatives index, Spanish", "/es/iniciativas/"),
+    ("contact, Spanish (never cached)", "/es/contacto/"),
 ]
 
 

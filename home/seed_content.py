@@ -565,6 +565,10 @@ RESOURCES = {
     ),
 }
 
+# The library's categories by slug, named as the migration that makes them names them
+# (pages/0006): a flushed database gets them back with the same names.
+LINK_CATEGORY_NAMES = {"ioi-work": "IOI work", "reports": "Reports and research", "news": "News"}
+
 # Every external address the seeded pages use becomes a Link in the library, so that it is
 # checked and can be changed in one place. Keyed by address: title, category slug, description.
 LINKS = {

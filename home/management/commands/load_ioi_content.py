@@ -341,7 +341,7 @@ class Seeder:
                 category, _ = LinkCategory.objects.get_or_create(
                     slug=category_slug,
                     locale=english,
-                    defaults={"name": category_slug.replace("-", " ").title()},
+                    defaults={"name": content.LINK_CATEGORY_NAMES[category_slug]},
                 )
                 link = Link.objects.create(
                     url=url, title=title, description=description, category=category
