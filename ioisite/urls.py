@@ -46,8 +46,8 @@ urlpatterns += i18n_patterns(
     re_path(r"^((?:[\w\-]+/)+[\w\-]+\.(?:csv|json))$", serve),
     # Wagtail's page tree answers every other path, so it comes last: Wagtail's own view and
     # patterns, routed from the home page in the request's language in one query
-    # (pages/translation/routing.py).
-    re_path(r"^((?:[\w\-]+/)*)$", serve, name="wagtail_serve"),
+    # (pages/translation/routing.py). Wagtail's own _util/ views (password, sign-in) stay its.
+    re_path(r"^(?!_util/)((?:[\w\-]+/)*)$", serve, name="wagtail_serve"),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

@@ -10,9 +10,11 @@ class PagesConfig(AppConfig):
         from .caching.invalidation import connect_signals
         from .discovery.site_address import sync_after_migrate
         from .editorial.roles import grant_new_language_home
+        from .translation.locales import ensure_languages
 
         connect_signals()
         # Every release runs `migrate`: the default Site follows DJANGO_SITE_URL from then on.
         post_migrate.connect(sync_after_migrate, sender=self)
+        post_migrate.connect(ensure_languages, sender=self, dispatch_uid="ensure_languages")
         # Translators are given another language's home page as soon as it is made.
         post_save.connect(grant_new_language_home, dispatch_uid="grant_new_language_home")

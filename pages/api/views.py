@@ -29,12 +29,20 @@ from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from wagtail.api.v2.pagination import WagtailPagination
+from wagtail.api.v2.serializers import PageLocaleField, PageSerializer
 from wagtail.api.v2.utils import BadRequestError
 from wagtail.api.v2.views import PagesAPIViewSet
 from wagtail.api.validators import SiteFilterValidator
 from wagtail.documents.api.v2.views import DocumentsAPIViewSet
 from wagtail.images.api.v2.views import ImagesAPIViewSet
-from wagtail.models import Collection, CollectionViewRestriction, Page, ReferenceIndex
+from wagtail.models import (
+    Collection,
+    CollectionViewRestriction,
+    Locale,
+    Page,
+    ReferenceIndex,
+    Site,
+)
 
 # Past this, an offset is a probe, not a reader: databases refuse offsets beyond 64 bits.
 MAX_OFFSET = 100_000
@@ -92,7 +100,24 @@ def public_live_pages():
     return public.exclude(hidden) if hidden else public
 
 
+class LanguageCodeField(PageLocaleField):
+    """A page's language ('en', 'es') from its locale id: the site's few locales are read once
+    per answer, not once per page listed."""
+
+    def to_representation(self, page):
+        codes = self.context.setdefault("language_codes", {})
+        if not codes:
+            codes.update(Locale.objects.values_list("pk", "language_code"))
+        return codes.get(page.locale_id) or page.locale.language_code
+
+
+class PublicPageSerializer(PageSerializer):
+    locale = LanguageCodeField(read_only=True)
+
+
 class PublicPagesAPIViewSet(PublicReadOnly, PagesAPIViewSet):
+    base_serializer_class = PublicPageSerializer
+
     def get_base_queryset(self):
         if not hasattr(self, "_public_pages"):
             try:
@@ -104,9 +129,14 @@ class PublicPagesAPIViewSet(PublicReadOnly, PagesAPIViewSet):
             if site is None:
                 self._public_pages = Page.objects.none()
             else:
-                self._public_pages = public_live_pages().descendant_of(
-                    site.root_page, inclusive=True
-                )
+                # Every language's tree, as Wagtail's own endpoint lists them (?locale=es
+                # narrows to one).
+                # The homes' addresses are in Wagtail's cache of site root paths: no query.
+                in_a_tree = Q()
+                for root in Site.get_site_root_paths():
+                    if root.site_id == site.pk:
+                        in_a_tree |= Q(url_path__startswith=root.root_path)
+                self._public_pages = public_live_pages().filter(in_a_tree)
         return self._public_pages
 
     def find_object(self, queryset, request):

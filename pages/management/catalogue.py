@@ -97,11 +97,18 @@ def update(base_dir, locale_dir):
 
 def fresh_catalogues(base_dir, work_dir):
     """Catalogues made from the code as it is now, in `work_dir`: the source tree is seen
-    through links, so that makemessages finds no locale/ folder to write into but this one."""
+    through links (the templates through a copy), so that makemessages finds no locale/ folder
+    to write into but this one."""
     sources = Path(work_dir) / "src"
     sources.mkdir()
     for entry in Path(base_dir).iterdir():
-        if not entry.name.startswith(".") and entry.name not in IGNORE:
+        if entry.name.startswith(".") or entry.name in IGNORE:
+            continue
+        if entry.name == "templates":
+            # Copied, not linked: makemessages writes a .py file beside each template it reads,
+            # and two checks at once (two test workers) must not write in the same folder.
+            shutil.copytree(entry, sources / entry.name)
+        else:
             (sources / entry.name).symlink_to(entry, target_is_directory=entry.is_dir())
     locale_dir = Path(work_dir) / "locale"
     languages = translated_languages()

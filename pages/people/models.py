@@ -126,6 +126,7 @@ class Person(TranslatableSnippetMixin, index.Indexed, models.Model):
             self.slug = slugify(self.name)[:120]
         if not self.slug:
             raise ValidationError({"slug": "Give an address made of letters and numbers."})
+        self.fill_locale()
         clash = Person.objects.filter(slug=self.slug, locale_id=self.locale_id).exclude(pk=self.pk)
         if clash.exists():
             raise ValidationError(

@@ -1,5 +1,7 @@
 """Staff add a link to the library, use it on an initiative, publish, and readers see it."""
 
+import re
+
 import pytest
 
 from conftest import sign_in
@@ -21,7 +23,10 @@ def test_staff_add_a_link_use_it_on_an_initiative_and_readers_see_it(
     tab.locator("#id_title").fill("Infra Finder")
     tab.locator("#id_url").fill("https://example.org/infra-finder")
     tab.get_by_role("button", name="Save").first.click()
-    tab.wait_for_url(f"{seeded_site}/admin/snippets/pages/link/")
+    # Back to the library's English list (?locale=en).
+    tab.wait_for_url(
+        re.compile(re.escape(f"{seeded_site}/admin/snippets/pages/link/") + r"(\?.*)?$")
+    )
     assert Link.objects.filter(title="Infra Finder").exists()
 
     # 2. Onto an initiative, through the link chooser.

@@ -190,7 +190,7 @@ def test_research_and_news_stay_within_their_budgets(
 
 # The impact page with datasets: one query for the library links their sources name and one
 # for the pages, whatever the number of datasets; their files need only the page and those.
-IMPACT_WITH_DATASETS = 10
+IMPACT_WITH_DATASETS = 12
 DATASET_FILE = 7
 
 

@@ -48,7 +48,7 @@ def test_an_editor_adds_a_report_a_moderator_publishes_it_and_a_reader_cites_it(
     make_user("moderator")
     make_person("Ada", "Lovelace", slug="ada")
     make_person("Grace", "Hopper", slug="grace")
-    research = ResearchIndexPage.objects.get()
+    research = ResearchIndexPage.objects.get(locale__language_code="en")
     pdf = tmp_path / "costs-of-repositories.pdf"
     pdf.write_bytes(PDF)
 
@@ -123,7 +123,7 @@ def test_an_editor_adds_a_report_a_moderator_publishes_it_and_a_reader_cites_it(
 
 def test_an_editor_writes_a_tagged_news_post(seeded_site, make_user, browser, screenshot):
     make_user("editor")
-    news = NewsIndexPage.objects.get()
+    news = NewsIndexPage.objects.get(locale__language_code="en")
     context, tab = new_tab(browser)
     sign_in(tab, seeded_site, "editor")
     tab.goto(f"{seeded_site}/admin/pages/add/pages/newspage/{news.pk}/")

@@ -13,11 +13,18 @@ def footer(client, url="/"):
     return re.search(r'<footer class="site-footer">(.*?)</footer>', html, re.S).group(1)
 
 
+def wording():
+    from pages.models import OrganisationWording
+
+    return OrganisationWording.objects.get(locale__language_code="en")
+
+
 def test_footer_shows_the_settings(client, site_tree, organisation):
-    organisation.footer_links = [
+    english = wording()
+    english.footer_links = [
         {"type": "link", "value": {"page": site_tree.about.pk, "url": "", "title": "About us"}}
     ]
-    organisation.save()
+    english.save()
 
     html = footer(client, "/impact/")
 
@@ -33,8 +40,10 @@ def test_footer_shows_the_settings(client, site_tree, organisation):
 
 def test_a_change_in_settings_shows_on_the_next_page_view(client, site_tree, organisation):
     organisation.contact_email = "hello@example.org"
-    organisation.tagline = "A new line"
     organisation.save()
+    english = wording()
+    english.tagline = "A new line"
+    english.save()
     html = client.get("/about/").content.decode()
     assert "hello@example.org" in html and "info@investinopen.org" not in html
     assert '<span class="site-name__tagline">A new line</span>' in html
@@ -46,9 +55,10 @@ def test_footer_leaves_out_what_is_not_set(client, site_tree):
 
 
 def test_settings_output_is_escaped(client, site_tree, organisation):
-    organisation.footer_text = '<img src=x onerror="alert(1)">'
-    organisation.tagline = "<script>alert(1)</script>"
-    organisation.save()
+    english = wording()
+    english.footer_text = '<img src=x onerror="alert(1)">'
+    english.tagline = "<script>alert(1)</script>"
+    english.save()
     html = client.get("/").content.decode()
     assert "<script>alert(1)</script>" not in html and "<img src=x" not in html
     assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in html
@@ -71,18 +81,30 @@ def test_editor_changes_settings_in_the_admin_and_the_footer_follows(
     data = nested_form_data(
         {
             "organisation_name": "Invest in Open Infrastructure",
-            "tagline": "",
             "contact_email": "hello@example.org",
             "website_url": "https://investinopen.org/",
             "postal_address": "",
             "newsletter_url": "",
             "social_profiles": streamfield([]),
-            "footer_links": streamfield([]),
-            "footer_text": "Edited in the admin.",
         }
     )
     saved = admin_client.post(form.redirect_chain[-1][0], data)
-
     assert saved.status_code == 302
+
+    # The footer's note is worded per language, in its own snippet.
+    english = wording()
+    edit = f"/admin/snippets/pages/organisationwording/edit/{english.pk}/"
+    assert admin_client.get(edit).status_code == 200
+    worded = admin_client.post(
+        edit,
+        nested_form_data(
+            {
+                "tagline": "Evidence for open infrastructure",
+                "footer_links": streamfield([]),
+                "footer_text": "Edited in the admin.",
+            }
+        ),
+    )
+    assert worded.status_code == 302
     html = footer(client, "/")
     assert "hello@example.org" in html and "Edited in the admin." in html

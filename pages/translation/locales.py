@@ -46,10 +46,13 @@ class TranslatableSnippetMixin(TranslatableMixin):
         if self.locale_id is None:
             self.locale = Locale.get_default()
 
-    def clean(self):
-        self.fill_locale()
-        super().clean()
-
     def save(self, *args, **kwargs):
         self.fill_locale()
         super().save(*args, **kwargs)
+
+
+def ensure_languages(using="default", **kwargs):
+    """A post_migrate handler: every language in LANGUAGES has its Locale, after `migrate` (a
+    language added to the settings) and after a database is flushed (as tests do)."""
+    for code, _name in settings.LANGUAGES:
+        Locale.objects.using(using).get_or_create(language_code=code)
