@@ -255,8 +255,9 @@ def test_api_answers_are_cached_and_emptied_on_publish_and_unpublish(
 
 
 # A listing with its default fields (uncached, SQLite): the site, the restrictions, the private
-# aliases, the count, the page of results and the site's locales (each item names its language). `fields=*` adds the related objects of each item
-# (hero images, pages in streams), at most WAGTAILAPI_LIMIT_MAX items' worth (docs/api.md).
+# aliases, the count, the page of results and the site's locales (each item names its
+# language). `fields=*` adds the related objects of each item (hero images, pages in streams),
+# at most WAGTAILAPI_LIMIT_MAX items' worth (docs/api.md).
 API_LISTING_QUERIES = 6
 
 

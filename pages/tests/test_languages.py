@@ -324,3 +324,16 @@ def test_impact_highlights_are_translated_with_their_page(client, site_tree, con
     highlight.save()
     assert "organizaciones apoyadas" in html_of(client.get("/es/"))
     assert "organizaciones apoyadas" not in html_of(client.get("/"))
+
+
+@pytest.mark.django_db
+def test_the_api_lists_both_languages_and_names_each_pages_language(client, spanish):
+    import json
+
+    listed = json.loads(client.get("/api/v2/pages/?limit=50").content)["items"]
+    languages = {item["meta"]["html_url"]: item["meta"]["locale"] for item in listed}
+    assert languages["http://localhost/es/contacto/"] == "es"
+    assert languages["http://localhost/contact/"] == "en"
+    spanish_only = json.loads(client.get("/api/v2/pages/?locale=es&limit=50").content)["items"]
+    assert {item["meta"]["locale"] for item in spanish_only} == {"es"}
+    assert len(spanish_only) == 4  # home, the initiatives index, one initiative, contact
