@@ -5,6 +5,7 @@ the tests in pages/ reach the home page only through these fixtures."""
 
 import os
 import shutil
+import threading
 from contextlib import ExitStack, contextmanager
 from datetime import date, timedelta
 from io import BytesIO
@@ -17,7 +18,9 @@ from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.management import call_command
+from django.core.servers.basehttp import ThreadedWSGIServer
 from django.test import override_settings
+from django.test.testcases import LiveServerThread
 from django.utils import timezone
 from PIL import Image as PILImage
 from wagtail.documents.models import Document
@@ -515,6 +518,34 @@ def _chromium_or_skip():
     pytest.skip(reason)
 
 
+class OneRequestAtATime:
+    """A WSGI application that answers one request at a time."""
+
+    def __init__(self, application):
+        self.application = application
+        self.lock = threading.Lock()
+
+    def __call__(self, environ, start_response):
+        with self.lock:
+            return self.application(environ, start_response)
+
+
+class LiveServerOnOneConnection(ThreadedWSGIServer):
+    """The browser tests' live server. On SQLite the test database is in memory, and Django has
+    the server's threads share the test's one connection to it; two requests at once (a page's
+    images and a form's post, an admin view's background requests) would run inside each
+    other's transactions and break them. Requests on a shared connection wait their turn; the
+    connections themselves are still accepted at once, as a browser opens several. PostgreSQL
+    gives each thread a connection of its own and is left to answer in parallel."""
+
+    def set_app(self, application):
+        shared = bool(self.connections_override)
+        super().set_app(OneRequestAtATime(application) if shared else application)
+
+
+LiveServerThread.server_class = LiveServerOnOneConnection
+
+
 @pytest.fixture(scope="session")
 def browser():
     executable = _chromium_or_skip()
@@ -539,6 +570,28 @@ def axe_violations(tab):
 
     results = Axe().run(tab, options={"resultTypes": ["violations"]})
     return results.generate_report() if results.violations_count else ""
+
+
+# A desktop's and a phone's width: every public page is audited at both.
+AUDIT_WIDTHS = (1280, 390)
+
+
+def audit_pages(browser, base_url, paths, check=None):
+    """axe-core on each page at each of AUDIT_WIDTHS. Returns one text naming every page with
+    violations and what they are, "" when there are none. `check(path, response, tab)` asserts
+    what else each page must be, before the audit."""
+    reports = []
+    for width in AUDIT_WIDTHS:
+        context = browser.new_context(viewport={"width": width, "height": 900})
+        tab = context.new_page()
+        for path in paths:
+            response = tab.goto(f"{base_url}{path}")
+            if check:
+                check(path, response, tab)
+            if report := axe_violations(tab):
+                reports.append(f"{path} at {width}px:\n{report}")
+        context.close()
+    return "\n\n".join(reports)
 
 
 def sign_in(tab, base_url, username):

@@ -3,7 +3,7 @@ and axe-core's accessibility audit of the public pages."""
 
 import pytest
 
-from conftest import axe_violations, sign_in, watch_csp
+from conftest import audit_pages, sign_in, watch_csp
 from pages.models import ImpactPage
 
 # Transactional: the live server's thread must see what the test writes.
@@ -57,16 +57,7 @@ PUBLIC_PAGES = [
 
 
 def test_axe_finds_no_accessibility_violations_on_the_public_pages(seeded_site, browser):
-    reports = {}
-    for width in (1280, 390):  # a desktop and a phone
-        context = browser.new_context(viewport={"width": width, "height": 900})
-        tab = context.new_page()
-        for path in PUBLIC_PAGES:
-            tab.goto(f"{seeded_site}{path}")
-            if report := axe_violations(tab):
-                reports[f"{path} at {width}px"] = report
-        context.close()
-    assert not reports, "\n\n".join(f"{page}:\n{report}" for page, report in reports.items())
+    assert audit_pages(browser, seeded_site, PUBLIC_PAGES) == ""
 
 
 def test_keyboard_user_skips_to_the_content_and_sees_where_focus_is(seeded_site, page_in_browser):

@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from conftest import axe_violations
+from conftest import audit_pages, axe_violations
 from pages.contacts.models import ContactMessage
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -27,18 +27,11 @@ SPANISH_PAGES = [
 
 
 def test_axe_finds_no_violations_on_the_spanish_pages(seeded_site, browser):
-    reports = {}
-    for width in (1280, 390):  # a desktop and a phone
-        context = browser.new_context(viewport={"width": width, "height": 900})
-        tab = context.new_page()
-        for path in SPANISH_PAGES:
-            response = tab.goto(f"{seeded_site}{path}")
-            assert response.status == (404 if "no-existe" in path else 200), path
-            assert tab.locator("html").get_attribute("lang") == "es", path
-            if report := axe_violations(tab):
-                reports[f"{path} at {width}px"] = report
-        context.close()
-    assert not reports, "\n\n".join(f"{page}:\n{report}" for page, report in reports.items())
+    def in_spanish(path, response, tab):
+        assert response.status == (404 if "no-existe" in path else 200), path
+        assert tab.locator("html").get_attribute("lang") == "es", path
+
+    assert audit_pages(browser, seeded_site, SPANISH_PAGES, check=in_spanish) == ""
 
 
 def test_a_reader_switches_language_by_keyboard_both_ways(seeded_site, page_in_browser):

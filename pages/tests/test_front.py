@@ -134,9 +134,17 @@ def test_oversized_uploads_are_refused_before_they_are_sent(front, path, size):
     assert time.monotonic() - started < 2
 
 
+READER_PATHS = ["/about/", "/initiatives/", "/search/?q=open"]
+
+
 def test_slow_clients_cannot_hold_the_workers(front):
     """Twice as many stalled connections as there are workers: half stop in their headers,
-    half promise a body they never send. A reader's request still answers at once."""
+    half promise a body they never send. A reader's request still answers at once: well
+    inside the 10 s nginx gives a stalled client (client_header_timeout, client_body_timeout),
+    which is how long a reader would wait if the stalled connections held the workers. The
+    figure is printed; a quiet machine answers in a fifth of a second."""
+    for path in READER_PATHS:  # drawn once first: the bound is about waiting, not drawing
+        assert front["visitor"].get(path).status_code == 200
     stalled = []
     try:
         for n in range(2 * WORKERS):
@@ -151,13 +159,13 @@ def test_slow_clients_cannot_hold_the_workers(front):
             stalled.append(s)
         time.sleep(0.2)  # let nginx take them all in
         timings = []
-        for path in ["/about/", "/initiatives/", "/search/?q=open"]:
+        for path in READER_PATHS:
             started = time.monotonic()
             response = front["visitor"].get(path)
             timings.append(time.monotonic() - started)
             assert response.status_code == 200
         print(f"\nslowest answer with {len(stalled)} stalled connections: {max(timings):.3f} s")
-        assert max(timings) < 1
+        assert max(timings) < 3
     finally:
         for s in stalled:
             s.close()
