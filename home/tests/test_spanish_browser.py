@@ -70,7 +70,7 @@ def test_the_spanish_contact_form_works_end_to_end_in_spanish(seeded_site, page_
     assert not axe_violations(tab)
     tab.get_by_label("Su dirección de correo electrónico", exact=True).fill("ana@example.org")
     tab.get_by_role("button", name="Enviar mensaje").click()
-    tab.wait_for_url(f"{seeded_site}/es/contacto/thanks/")
+    tab.wait_for_url(f"{seeded_site}/es/contacto/gracias/")
     assert tab.get_by_role("heading", level=1).inner_text() == "Gracias por su mensaje"
     assert tab.locator("html").get_attribute("lang") == "es"
     assert not axe_violations(tab)

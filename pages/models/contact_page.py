@@ -1,5 +1,6 @@
 from django.http import HttpResponseNotAllowed
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import pgettext_lazy
 from wagtail.admin.panels import FieldPanel, HelpPanel
 from wagtail.api import APIField
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
@@ -70,7 +71,8 @@ class ContactPage(OneQueryViewRestrictions, RoutablePageMixin, Page):
         add_never_cache_headers(response)
         return response
 
-    @path("thanks/")
+    # In the reader's language, like the page's own slug: /contact/thanks/, /es/contacto/gracias/.
+    @path(pgettext_lazy("address of the contact page's thank-you page", "thanks/"), name="thanks")
     def thanks(self, request):
         return self.render(request, template="pages/contact_page_thanks.html")
 

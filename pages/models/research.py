@@ -12,7 +12,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext
+from django.utils.translation import pgettext, pgettext_lazy
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.api import APIField
@@ -389,7 +389,11 @@ class PublicationPage(
     def publication(self, request):
         return self.render(request)
 
-    @path("cite/<str:name>/")
+    # In the reader's language, like the page's own slug: …/cite/bibtex/, /es/…/citar/bibtex/.
+    @path(
+        pgettext_lazy("address of a publication's citation downloads", "cite/<str:name>/"),
+        name="citation_download",
+    )
     def citation_download(self, request, name):
         if name not in citations.DOWNLOADS:
             raise Http404("No such citation format.")

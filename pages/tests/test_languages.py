@@ -215,6 +215,25 @@ def test_rows_of_a_snippet_in_the_active_language(spanish, contacts):
 
 
 @pytest.mark.django_db
+def test_a_pages_sub_addresses_are_in_its_language_too(client, spanish, site_tree):
+    assert client.get("/contact/thanks/").status_code == 200
+    thanks = client.get("/es/contacto/gracias/")
+    assert thanks.status_code == 200 and 'lang="es"' in html_of(thanks)
+    assert client.get("/es/contacto/thanks/").status_code == 404
+    assert client.get("/contact/gracias/").status_code == 404
+
+    translate(site_tree.research, title="Investigación", slug="investigacion")
+    translate(site_tree.publications[0], title="Publicación 1", slug="publicacion-1")
+    english = html_of(client.get("/research/publication-1/"))
+    spanish_page = html_of(client.get("/es/investigacion/publicacion-1/"))
+    assert 'href="/research/publication-1/cite/bibtex/"' in english
+    assert 'href="/es/investigacion/publicacion-1/citar/bibtex/"' in spanish_page
+    download = client.get("/es/investigacion/publicacion-1/citar/bibtex/")
+    assert download.status_code == 200 and b"@" in download.content
+    assert client.get("/es/investigacion/publicacion-1/cite/bibtex/").status_code == 404
+
+
+@pytest.mark.django_db
 def test_a_message_from_the_spanish_form_is_stored_in_spanish_and_routed_as_the_english_one(
     client, spanish, contacts, mailoutbox, django_capture_on_commit_callbacks
 ):
@@ -230,7 +249,7 @@ def test_a_message_from_the_spanish_form_is_stored_in_spanish_and_routed_as_the_
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post("/es/contacto/", data)
     assert response.status_code == 303
-    assert response["Location"] == "/es/contacto/thanks/"
+    assert response["Location"] == "/es/contacto/gracias/"
     message = ContactMessage.objects.get()
     assert message.language == "es"
     assert message.routed_to == contacts.general

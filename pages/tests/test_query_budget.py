@@ -68,7 +68,7 @@ SPANISH_TWINS = {
     "/es/iniciativas/iniciativa-5/": "/initiatives/initiative-5/",
     "/es/impacto/": "/impact/",
     "/es/contacto/": "/contact/",
-    "/es/contacto/thanks/": "/contact/thanks/",
+    "/es/contacto/gracias/": "/contact/thanks/",
     "/es/no-existe/": "/no-such-page/",
 }
 
