@@ -67,6 +67,9 @@ def site(seeded, db):
     return SimpleNamespace(home=home, spanish=Locale.objects.get(language_code="es"), load=seeded)
 
 
+ALTERNATE = r'<link rel="alternate" hreflang="([^"]+)" href="([^"]+)">'
+
+
 def lang(html):
     return re.search(r"<html[^>]* lang=\"([^\"]+)\"", html).group(1)
 
@@ -87,11 +90,24 @@ def test_each_seeded_page_is_served_in_spanish_under_es(site, client):
         assert response.status_code == 200, spanish.url
         assert lang(html) == "es"
         assert (spanish.seo_title or spanish.title).replace("'", "&#x27;") in html
+        # Both versions name each other, and English is the default.
+        in_english = client.get(page.url).content.decode()
+        versions = dict(re.findall(ALTERNATE, in_english))
+        assert versions == {
+            "en": page.full_url,
+            "es": spanish.full_url,
+            "x-default": page.full_url,
+        }, page.url
+        assert dict(re.findall(ALTERNATE, html)) == versions, spanish.url
 
     home = client.get("/es/").content.decode()
     assert "Para que los sistemas abiertos que sostienen la investigación perduren" in home
     assert seed_content.HOME["headline"] not in home
     assert lang(client.get("/").content.decode()) == "en"
+    # The switcher links the two homes both ways.
+    switch = r'<nav class="language-switcher"[^>]*>.*?<a href="([^"]*)" hreflang="([^"]*)"'
+    assert re.search(switch, client.get("/").content.decode(), re.S).groups() == ("/es/", "es")
+    assert re.search(switch, home, re.S).groups() == ("/", "en")
 
 
 def test_every_string_of_the_seeded_translations_is_the_spanish_in_the_po(site):
