@@ -13,6 +13,7 @@ from pages.models.base import (
     INTRODUCTION_FEATURES,
     HeroImageMixin,
     OneQueryViewRestrictions,
+    PreviewedAsServed,
     public_pages,
 )
 from pages.models.impact import ImpactPage
@@ -22,7 +23,7 @@ KEY_ACTIVITIES_SHOWN = 3
 IMPACT_HIGHLIGHTS_SHOWN = 3
 
 
-class HomePage(OneQueryViewRestrictions, HeroImageMixin, Page):
+class HomePage(PreviewedAsServed, OneQueryViewRestrictions, HeroImageMixin, Page):
     """The overview: who the organisation is, its key activities and its impact."""
 
     headline = models.CharField(

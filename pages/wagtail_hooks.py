@@ -50,6 +50,8 @@ hooks.register("register_admin_urls", report_urls)
 hooks.register("before_edit_page", refuse_publish_on_edit)
 hooks.register("before_create_page", refuse_publish_on_create)
 hooks.register("before_serve_page", localize_page_links)
+# And in previews (pages/models/base.py: PreviewedAsServed).
+hooks.register("before_preview_page", localize_page_links)
 
 # Translation (pages/editorial/translators.py, translation_review.py). Order -1: ahead of
 # wagtail-localize's own hooks and addresses, which these check before.

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, Exists, OuterRef, When
 from django.db.models.functions import Coalesce, Length, Substr
+from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.api import APIField
 from wagtail.models import PageViewRestriction
@@ -103,6 +104,18 @@ class OneQueryViewRestrictions:
         # An alias (of the page or of an ancestor) is checked by its source's restrictions.
         checked = Page.objects.filter(path__in=paths).values(source=Coalesce("alias_of_id", "id"))
         return PageViewRestriction.objects.filter(page_id__in=checked)
+
+
+class PreviewedAsServed:
+    """Wagtail runs its `before_serve_page` hooks when it serves a page, not when an editor
+    previews one. The hooks registered as `before_preview_page` (those that change what the
+    page shows, not whether it is served) run before both, so that a preview shows what readers
+    will get: a Spanish page's links to Spanish pages (pages/translation/links.py)."""
+
+    def serve_preview(self, request, mode_name):
+        for hook in hooks.get_hooks("before_preview_page"):
+            hook(self, request)
+        return super().serve_preview(request, mode_name)
 
 
 def people_index_url(request):

@@ -13,11 +13,11 @@ from pages.contacts.models import Contact
 from pages.links.panels import LinkProblemsPanel
 from pages.translation.locales import in_active_language
 
-from .base import HOME_PAGE, INTRODUCTION_FEATURES, OneQueryViewRestrictions
+from .base import HOME_PAGE, INTRODUCTION_FEATURES, OneQueryViewRestrictions, PreviewedAsServed
 from .site_settings import OrganisationSettings
 
 
-class ContactPage(OneQueryViewRestrictions, RoutablePageMixin, Page):
+class ContactPage(PreviewedAsServed, OneQueryViewRestrictions, RoutablePageMixin, Page):
     """How to reach the organisation: its details (site settings, so the footer and this page
     never disagree), the public contacts by purpose, and the contact form."""
 

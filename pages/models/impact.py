@@ -16,7 +16,7 @@ from pages.fields import WebURLField
 from pages.links.panels import LinkProblemsPanel
 from pages.translation.locales import TranslatableSnippetMixin
 
-from .base import HOME_PAGE, INTRODUCTION_FEATURES, OneQueryViewRestrictions
+from .base import HOME_PAGE, INTRODUCTION_FEATURES, OneQueryViewRestrictions, PreviewedAsServed
 
 
 class ImpactHighlight(TranslatableSnippetMixin, Orderable):
@@ -72,7 +72,7 @@ class ImpactHighlight(TranslatableSnippetMixin, Orderable):
         super().fill_locale()
 
 
-class ImpactPage(OneQueryViewRestrictions, RoutablePageMixin, Page):
+class ImpactPage(PreviewedAsServed, OneQueryViewRestrictions, RoutablePageMixin, Page):
     """What the organisation's work has changed, led by a few highlights, then its figures as
     charts, each also published as open data under data/ (CSV, JSON, a data package)."""
 

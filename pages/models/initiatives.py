@@ -17,6 +17,7 @@ from .base import (
     INTRODUCTION_FEATURES,
     HeroImageMixin,
     OneQueryViewRestrictions,
+    PreviewedAsServed,
     public_pages,
 )
 from .site_settings import OrganisationSettings
@@ -28,7 +29,7 @@ class InitiativeQuerySet(PageQuerySet):
         return public_pages(self.live()).select_related("hero_image").defer_streamfields()
 
 
-class InitiativeIndexPage(OneQueryViewRestrictions, Page):
+class InitiativeIndexPage(PreviewedAsServed, OneQueryViewRestrictions, Page):
     """The organisation's work: lists its initiatives."""
 
     introduction = RichTextField(
@@ -58,7 +59,7 @@ class InitiativeIndexPage(OneQueryViewRestrictions, Page):
         return context
 
 
-class InitiativePage(OneQueryViewRestrictions, HeroImageMixin, Page):
+class InitiativePage(PreviewedAsServed, OneQueryViewRestrictions, HeroImageMixin, Page):
     """One strand of the organisation's work."""
 
     STATUS_CHOICES = [

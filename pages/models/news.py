@@ -28,6 +28,7 @@ from .base import (
     AuthoredMixin,
     HeroImageMixin,
     OneQueryViewRestrictions,
+    PreviewedAsServed,
     people_index_url,
     public_pages,
 )
@@ -47,7 +48,7 @@ class NewsQuerySet(PageQuerySet):
         )
 
 
-class NewsIndexPage(OneQueryViewRestrictions, Page):
+class NewsIndexPage(PreviewedAsServed, OneQueryViewRestrictions, Page):
     """News and updates, newest first, with a filter by tag."""
 
     introduction = RichTextField(
@@ -107,7 +108,7 @@ class NewsPageTag(TaggedItemBase):
     )
 
 
-class NewsPage(OneQueryViewRestrictions, AuthoredMixin, HeroImageMixin, Page):
+class NewsPage(PreviewedAsServed, OneQueryViewRestrictions, AuthoredMixin, HeroImageMixin, Page):
     """A news post: an announcement, an update on a fund or programme, a story."""
 
     published_on = models.DateField(

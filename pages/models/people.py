@@ -13,12 +13,18 @@ from wagtail.search import index
 from pages.people.models import Person
 from pages.translation.locales import in_active_language
 
-from .base import HOME_PAGE, INTRODUCTION_FEATURES, OneQueryViewRestrictions, public_pages
+from .base import (
+    HOME_PAGE,
+    INTRODUCTION_FEATURES,
+    OneQueryViewRestrictions,
+    PreviewedAsServed,
+    public_pages,
+)
 from .news import NewsAuthor, NewsPage
 from .research import PublicationAuthor, PublicationPage
 
 
-class PeopleIndexPage(OneQueryViewRestrictions, RoutablePageMixin, Page):
+class PeopleIndexPage(PreviewedAsServed, OneQueryViewRestrictions, RoutablePageMixin, Page):
     """Everyone who has written for the site, each with a profile listing their work."""
 
     introduction = RichTextField(

@@ -36,6 +36,7 @@ from .base import (
     AuthoredMixin,
     HeroImageMixin,
     OneQueryViewRestrictions,
+    PreviewedAsServed,
     people_index_url,
     public_pages,
 )
@@ -109,7 +110,7 @@ class PublicationQuerySet(PageQuerySet):
         )
 
 
-class ResearchIndexPage(OneQueryViewRestrictions, Page):
+class ResearchIndexPage(PreviewedAsServed, OneQueryViewRestrictions, Page):
     """The organisation's publications, newest first, by type and by year."""
 
     introduction = RichTextField(
@@ -166,7 +167,12 @@ class ResearchIndexPage(OneQueryViewRestrictions, Page):
 
 
 class PublicationPage(
-    OneQueryViewRestrictions, AuthoredMixin, RoutablePageMixin, HeroImageMixin, Page
+    PreviewedAsServed,
+    OneQueryViewRestrictions,
+    AuthoredMixin,
+    RoutablePageMixin,
+    HeroImageMixin,
+    Page,
 ):
     """A report, landscape scan, brief, article or dataset: readable, downloadable, citable."""
 

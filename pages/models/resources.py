@@ -8,10 +8,10 @@ from wagtail.search import index
 from pages.links.models import Link, LinkCategory
 from pages.translation.locales import in_active_language
 
-from .base import HOME_PAGE, INTRODUCTION_FEATURES, OneQueryViewRestrictions
+from .base import HOME_PAGE, INTRODUCTION_FEATURES, OneQueryViewRestrictions, PreviewedAsServed
 
 
-class ResourcesPage(OneQueryViewRestrictions, Page):
+class ResourcesPage(PreviewedAsServed, OneQueryViewRestrictions, Page):
     """The link library for readers: partners, funders, reports and more, by category."""
 
     introduction = RichTextField(

@@ -8,10 +8,10 @@ from wagtail.search import index
 from pages.blocks import BodyBlock
 from pages.links.panels import LinkProblemsPanel
 
-from .base import HOME_PAGE, OneQueryViewRestrictions
+from .base import HOME_PAGE, OneQueryViewRestrictions, PreviewedAsServed
 
 
-class StandardPage(OneQueryViewRestrictions, Page):
+class StandardPage(PreviewedAsServed, OneQueryViewRestrictions, Page):
     """Generic content: About, the accessibility statement, privacy."""
 
     introduction = models.TextField(

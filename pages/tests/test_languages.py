@@ -319,6 +319,27 @@ def test_a_spanish_pages_links_to_english_pages_lead_to_their_translations(
 
 
 @pytest.mark.django_db
+def test_a_preview_shows_a_spanish_pages_links_as_readers_will_get_them(
+    client, spanish, site_tree, make_user
+):
+    """Wagtail previews a page without its serving hooks; the links are localised there too,
+    so a translator's preview of a draft is what readers will see once it is published."""
+    links = {
+        "heading": "Lecturas",
+        "links": [{"page": site_tree.contact.pk, "link": None, "url": "", "title": ""}],
+    }
+    spanish.initiative.body = [{"type": "link_list", "value": links}]
+    draft = spanish.initiative.save_revision()
+    client.force_login(make_user("administrator"))
+    preview = client.get(f"/admin/pages/{spanish.initiative.pk}/revisions/{draft.pk}/view/")
+    html = html_of(preview)
+    body = html.split('<main id="main"', 1)[1].split("</main>", 1)[0]
+    assert 'lang="es"' in html
+    assert '<a href="/es/contacto/">Contacto</a>' in body
+    assert 'href="/contact/"' not in body
+
+
+@pytest.mark.django_db
 def test_the_spanish_home_features_the_spanish_initiatives(client, site_tree, contacts, feature):
     feature(site_tree.home, *site_tree.initiatives[:2])
     translate(site_tree.home, title="Inicio")  # copies the English choices, as wagtail-localize
