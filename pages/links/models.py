@@ -147,10 +147,6 @@ class CheckedURL(models.Model):
     def __str__(self):
         return self.url
 
-    @property
-    def needs_attention(self):
-        return self.status != self.Status.OK
-
 
 class URLUsage(models.Model):
     """Where an external address appears: rebuilt by every run of the checker."""

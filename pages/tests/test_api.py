@@ -3,26 +3,79 @@ images and documents they use, and nothing else, whatever the endpoint, filter o
 it is paginated, rate-limited, cached with the pages and readable across origins."""
 
 import json
+from datetime import date
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.exceptions import FieldDoesNotExist
 from wagtail.documents.models import Document
 from wagtail.models import (
     CollectionViewRestriction,
     PageViewRestriction,
+    get_page_models,
 )
 
 from conftest import add_page, build_initiatives, make_image, paragraph, root_collection
 from pages.contacts.models import ContactMessage
-from pages.models import StandardPage
+from pages.models import NewsPage, PublicationPage, StandardPage
 
 SECRET = "zanzibarquokka"  # in every private or unpublished thing, and nowhere public
+
+# Every page type of the site's own: a new one is hidden and probed below without a change here.
+PAGE_TYPES = sorted(
+    (m for m in get_page_models() if m._meta.app_label in ("home", "pages")),
+    key=lambda m: m._meta.label,
+)
+# The text fields SECRET goes in, whichever a type has, and what a type needs besides to save.
+TEXT_FIELDS = ("headline", "introduction", "summary", "abstract")
+NEEDED = {
+    NewsPage: {"published_on": date(2024, 1, 2), "body": [paragraph(f"<p>{SECRET}</p>")]},
+    PublicationPage: {"published_on": date(2024, 6, 1)},
+}
+HIDDEN_WAYS = ("draft", "login", "password", "groups")
+
+
+def has_field(model, name):
+    try:
+        model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return False
+    return True
+
+
+def hide(parent, model, way, group):
+    """A page of the type carrying SECRET, hidden one way: a draft, or a view restriction of
+    the kind on the page itself."""
+    name = model._meta.model_name
+    fields = {field: SECRET for field in TEXT_FIELDS if has_field(model, field)}
+    page = add_page(
+        parent,
+        model,
+        title=f"{model._meta.verbose_name} {SECRET}",
+        slug=f"{name}-{way}",
+        live=way != "draft",
+        **fields,
+        **NEEDED.get(model, {}),
+    )
+    if way == "login":
+        PageViewRestriction.objects.create(page=page, restriction_type=PageViewRestriction.LOGIN)
+    elif way == "password":
+        PageViewRestriction.objects.create(
+            page=page, restriction_type=PageViewRestriction.PASSWORD, password="letmein"
+        )
+    elif way == "groups":
+        restriction = PageViewRestriction.objects.create(
+            page=page, restriction_type=PageViewRestriction.GROUPS
+        )
+        restriction.groups.add(group)
+    return page
 
 
 @pytest.fixture
 def hidden(site_tree, contacts):
     """A draft, pages behind each kind of restriction, an alias of a private page, a live page
-    with an unpublished rewording, and a contact message: all carrying SECRET."""
+    with an unpublished rewording, and a contact message: all carrying SECRET. Then a page of
+    every type in each of those ways: a draft, and behind a sign-in, a password and a group."""
     home = site_tree.home
     draft = add_page(
         home,
@@ -47,7 +100,8 @@ def hidden(site_tree, contacts):
     restriction = PageViewRestriction.objects.create(
         page=staff, restriction_type=PageViewRestriction.GROUPS
     )
-    restriction.groups.add(Group.objects.create(name="Insiders"))
+    insiders = Group.objects.create(name="Insiders")
+    restriction.groups.add(insiders)
     alias = minutes.create_alias(parent=site_tree.about, update_slug="minutes-copy")
     about = site_tree.about
     about.title = f"About {SECRET}"
@@ -56,7 +110,15 @@ def hidden(site_tree, contacts):
         name="A sender", email="sender@example.org", message=f"Private {SECRET} words"
     )
     private_ids = {draft.pk, members.pk, minutes.pk, password.pk, staff.pk, alias.pk}
-    return {"ids": private_ids, "members": members, "draft": draft, "alias": alias}
+    every_type = [hide(home, model, way, insiders) for model in PAGE_TYPES for way in HIDDEN_WAYS]
+    return {
+        "ids": private_ids | {page.pk for page in every_type},
+        "tree": sorted(private_ids),
+        "every_type": every_type,
+        "members": members,
+        "draft": draft,
+        "alias": alias,
+    }
 
 
 def get(client, url, **headers):
@@ -65,26 +127,19 @@ def get(client, url, **headers):
     return response
 
 
-TYPES = [
-    "",
-    "home.HomePage",
-    "pages.StandardPage",
-    "pages.ImpactPage",
-    "pages.ContactPage",
-    "pages.InitiativePage",
-    "pages.InitiativeIndexPage",
-    "pages.ResourcesPage",
-    "wagtailcore.Page",
-]
-
-
 def probes(hidden):
-    ids = sorted(hidden["ids"])
-    urls = [f"/api/v2/pages/?type={t}&fields=*&limit=50" for t in TYPES if t]
+    types = ["wagtailcore.Page", *(model._meta.label for model in PAGE_TYPES)]
+    urls = [f"/api/v2/pages/?type={t}&fields=*&limit=50" for t in types]
+    urls += [f"/api/v2/pages/?type={t}&search={SECRET}&fields=*" for t in types]
     urls += ["/api/v2/pages/?fields=*&limit=50", f"/api/v2/pages/?search={SECRET}"]
     urls += [f"/api/v2/pages/?search={word}&fields=*" for word in ("Minutes", "Members", "Board")]
     urls += [f"/api/v2/pages/?title=Members%20{SECRET}", "/api/v2/pages/?slug=members"]
-    for pk in ids:
+    for page in hidden["every_type"]:
+        urls += [
+            f"/api/v2/pages/{page.pk}/?fields=*",
+            f"/api/v2/pages/find/?html_path=/{page.slug}/",
+        ]
+    for pk in hidden["tree"]:
         urls += [
             f"/api/v2/pages/{pk}/",
             f"/api/v2/pages/{pk}/?fields=*",
@@ -107,7 +162,20 @@ def probes(hidden):
     return urls
 
 
-def test_no_draft_private_password_or_group_page_nor_a_message_appears_anywhere(client, hidden):
+def test_no_draft_private_password_or_group_page_nor_a_message_appears_anywhere(
+    client, hidden, settings
+):
+    settings.API_RATE = "1000/m"  # the probes are one address asking a few hundred times
+    hidden_types = {page.specific_class._meta.label for page in hidden["every_type"]}
+    assert hidden_types >= {
+        "home.HomePage",
+        "pages.StandardPage",
+        "pages.PublicationPage",
+        "pages.NewsPage",
+        "pages.ResearchIndexPage",
+        "pages.NewsIndexPage",
+        "pages.PeopleIndexPage",
+    }
     for url in probes(hidden):
         response = client.get(url, follow=True)
         text = response.content.decode()

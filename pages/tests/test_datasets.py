@@ -4,6 +4,7 @@ files (CSV, JSON, the Frictionless data package) others reuse."""
 import json
 import re
 from decimal import Decimal
+from xml.etree import ElementTree
 
 import pytest
 from django.utils import translation
@@ -13,7 +14,7 @@ from wagtail.contrib.typed_table_block.blocks import TypedTableBlockValidationEr
 from pages.blocks import DatasetBlock, DatasetsBlock
 from pages.blocks.charts import draw_chart, format_number, ticks
 from pages.models import ImpactPage
-from pages.tests.datasets import dataset, library_link, read_csv
+from pages.tests.datasets import dataset, library_link, read_csv, table_in_html
 
 # What editors may enter
 
@@ -108,18 +109,56 @@ def test_the_chart_is_an_svg_image_named_by_its_title_and_takeaway_with_nothing_
     assert ">641<" in svg  # the figure is written on its bar
 
 
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def drawn(svg):
+    """Per series, in the order given: how many marks (bars, or a line's points) the chart draws
+    and the figures written on them, as a reader sees them."""
+    root = ElementTree.fromstring(svg)
+    plot, text = (g for g in root.iter(f"{SVG}g") if "plot" in g.get("class", "").split())
+
+    def by_series(layer):
+        for group in layer.iter(f"{SVG}g"):
+            classes = group.get("class", "").split()
+            if "series" in classes:
+                number = next(c for c in classes if c.startswith("serie-"))
+                yield int(number.removeprefix("serie-")), group
+
+    series = {}
+    for number, group in by_series(plot):
+        bars = [r for r in group.iter(f"{SVG}rect") if r.get("class") == "rect"]
+        points = sum(
+            len(re.findall(r"-?[\d.]+ -?[\d.]+", path.get("d", "")))
+            for path in group.iter(f"{SVG}path")
+        )
+        series[number] = {"marks": len(bars) or points, "figures": []}
+    for number, group in by_series(text):
+        series[number]["figures"] = sorted(
+            t.text for t in group.iter(f"{SVG}text") if t.get("class") == "value"
+        )
+    return [series[number] for number in sorted(series)]
+
+
 @pytest.mark.parametrize("kind", ["horizontal_bar", "bar", "line"])
 def test_every_kind_of_chart_draws_several_series_with_a_legend_and_gaps(kind):
     svg = draw_chart(
         kind=kind,
         labels=["A", "B", "C"],
-        series=[("First", [1, 2, None]), ("Second", [3, None, 5])],
+        series=[("First", [1, 2, None]), ("Second", [3, None, 5]), ("Third", [0, 4, 6])],
         id_prefix="chart-x",
         title="T",
         description="D",
     )
     assert "color-1" in svg and ">First<" in svg and ">Second<" in svg
     assert "<script" not in svg and "style=" not in svg
+    # A missing figure is a gap: nothing drawn and nothing written for it, never a 0. A figure
+    # of 0 is drawn and written as one.
+    assert drawn(svg) == [
+        {"marks": 2, "figures": ["1", "2"]},
+        {"marks": 2, "figures": ["3", "5"]},
+        {"marks": 3, "figures": ["0", "4", "6"]},
+    ]
 
 
 def test_figures_follow_the_readers_language():
@@ -142,6 +181,43 @@ def test_the_value_axis_has_a_few_round_steps():
 def test_a_page_without_datasets_offers_no_data_package(site_tree, client):
     assert client.get("/impact/data/datapackage.json").status_code == 404
     assert "Open data" not in client.get("/impact/").content.decode()
+
+
+@pytest.mark.django_db
+def test_the_page_and_each_download_give_the_figures_as_typed_and_a_missing_one_as_a_gap(
+    site_tree, client
+):
+    impact = site_tree.impact
+    rows = [("2023 edition", "1234.5"), ("2024 edition", None), ("2025 edition", "0")]
+    impact.datasets = [dataset("funding", rows=rows, chart="bar")]
+    impact.save_revision().publish()
+
+    html = client.get("/impact/").content.decode()
+    # The table: grouped for the reader, the missing figure a dash that says "not known".
+    assert table_in_html(html, "funding") == [
+        ["2023 edition", "1,234.5"],
+        ["2024 edition", "–not known"],
+        ["2025 edition", "0"],
+    ]
+    chart = html.split('id="dataset-funding"', 1)[1].split("</svg>", 1)[0] + "</svg>"
+    chart = chart[chart.index("<svg") :]
+    assert drawn(chart) == [{"marks": 2, "figures": ["0", "1,234.5"]}]
+
+    # The files: plain digits and a point, the gap left empty (CSV) or null (JSON).
+    _, csv_rows = read_csv(client.get("/impact/data/funding.csv").content.decode())
+    assert csv_rows == [
+        ["Edition", "Grants"],
+        ["2023 edition", "1234.5"],
+        ["2024 edition", ""],
+        ["2025 edition", "0"],
+    ]
+    data = json.loads(client.get("/impact/data/funding.json").content)
+    assert data["data"] == [
+        {"Edition": "2023 edition", "Grants": 1234.5},
+        {"Edition": "2024 edition", "Grants": None},
+        {"Edition": "2025 edition", "Grants": 0},
+    ]
+    assert data["schema"]["missingValues"] == [""]
 
 
 @pytest.mark.django_db

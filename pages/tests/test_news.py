@@ -6,10 +6,11 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from django.core.management import call_command
+from django.test import override_settings
 from wagtail.models import PageViewRestriction
 
 from conftest import build_posts, make_person
-from pages.models import PublicationAuthor
+from pages.models import NewsAuthor, PublicationAuthor
 
 pytestmark = pytest.mark.django_db
 
@@ -209,17 +210,33 @@ def test_drafts_never_reach_a_feed(client, news):
     ]
 
 
+def search(client, words):
+    return client.get(f"/search/?q={words}").content.decode()
+
+
+# As in production (ioisite/settings/production.py): a save queues the page's indexing as a
+# task in the database, and the task worker indexes what was committed, related rows (tags,
+# authors) included. Transactional: the worker closes its database connection between tasks.
+@pytest.mark.django_db(transaction=True)
 def test_search_finds_a_publication_by_its_abstract_and_a_post_by_its_tag(client, news, site_tree):
-    publication = site_tree.publications[1]
-    publication.abstract = "How consortia share the costs of repositories."
-    publication.save_revision().publish()
-    call_command("update_index", verbosity=0)
-    found = client.get("/search/?q=consortia").content.decode()
-    assert "Publication 2" in found
-    found = client.get("/search/?q=Infra+Finder").content.decode()
+    with override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}):
+        publication = site_tree.publications[1]
+        publication.abstract = "How consortia share the costs of repositories."
+        publication.save_revision().publish()
+        first, _, third = news[1]
+        first.tags.add("Preprints")
+        first.save_revision().publish()
+        grace = make_person("Grace", "Hopper", slug="grace")
+        third.authors.add(NewsAuthor(person=grace, sort_order=2))
+        third.save_revision().publish()
+        assert "Publication 2" not in search(client, "consortia")  # queued, not indexed yet
+        call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+
+    assert "Publication 2" in search(client, "consortia")
+    found = search(client, "Preprints")
     assert "Post 1" in found and "Post 2" not in found
-    by_author = client.get("/search/?q=Lovelace").content.decode()
-    assert "Post 3" in by_author
+    by_author = search(client, "Hopper")
+    assert "Post 3" in by_author and "Post 1" not in by_author
 
 
 def test_the_sitemap_lists_both_sections(client, news, site_tree):

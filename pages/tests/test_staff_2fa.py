@@ -656,44 +656,84 @@ def test_resetting_an_account_that_does_not_exist_is_a_404(client, make_user):
 
 # What the check costs each request
 
+# What the check may ask the database, from what it must know, on top of what every signed-in
+# request reads (the session, the person and the device that verified the session):
+# - a verified session: nothing more;
+# - otherwise whether the person has a device: one question per kind (an authenticator app,
+#   recovery codes, a passkey), stopping at the first kind they have;
+# - then, with no device, whether they hold a power: their own permissions and their groups'
+#   (superusers and most roles stop there), and for someone who may publish nothing else, the
+#   page permissions.
+DEVICE_KINDS = 3
+POWERS = 2
+PAGE_POWERS = 1
 
-def through_the_check(user, verified):
+
+def through_the_check(client, budget, django_assert_max_num_queries):
+    """A request carrying the client's session, through the middleware that reads who is signed
+    in and how (as settings.MIDDLEWARE orders them), then the second-factor check, whose
+    queries alone are held to the budget."""
+    from django.conf import settings
+    from django.contrib.auth.middleware import AuthenticationMiddleware
+    from django.contrib.sessions.middleware import SessionMiddleware
     from django.http import HttpResponse
+    from django_otp.middleware import OTPMiddleware
 
     from pages.staff_auth.middleware import SecondFactorMiddleware
 
+    check = SecondFactorMiddleware(lambda request: HttpResponse("the admin"))
+
+    def counted(request):
+        request.user.is_verified()  # who, and with which device: what every request reads
+        with django_assert_max_num_queries(budget):
+            return check(request)
+
     request = RequestFactory().get("/admin/pages/")
-    request.user = user
-    user.is_verified = lambda: verified
-    return SecondFactorMiddleware(lambda request: HttpResponse("the admin"))(request)
+    if session := client.cookies.get(settings.SESSION_COOKIE_NAME):
+        request.COOKIES[settings.SESSION_COOKIE_NAME] = session.value
+    return SessionMiddleware(AuthenticationMiddleware(OTPMiddleware(counted)))(request)
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    "role, has_app, verified, required_on, queries, answer",
+    "role, device, signed_in_with, required_on, budget, reaches",
     [
-        ("moderator", True, True, True, 0, 200),  # signed in with the second factor
-        ("moderator", True, False, True, 1, 302),  # has an app, not used yet
-        ("moderator", False, False, True, 5, 302),  # must set one up
-        ("editor", False, False, True, 6, 200),  # need not: the powers are checked
-        ("editor", False, False, False, 3, 200),  # STAFF_2FA_REQUIRED off (make run)
+        ("moderator", "app", "the app", True, 0, "the admin"),
+        ("moderator", "app", "a password only", True, 1, VERIFY),
+        ("moderator", "recovery codes", "a password only", True, DEVICE_KINDS, VERIFY),
+        ("moderator", "app", "the app, since removed", True, DEVICE_KINDS + POWERS, ENROL),
+        ("moderator", None, "a password only", True, DEVICE_KINDS + POWERS, ENROL),
+        ("editor", None, "a password only", True, DEVICE_KINDS + POWERS + PAGE_POWERS, "the admin"),
+        ("editor", None, "a password only", False, DEVICE_KINDS, "the admin"),  # as in make run
+        (None, None, "nothing", True, 0, "the admin"),  # a reader: Wagtail asks for a sign-in
     ],
 )
 def test_the_check_costs_a_few_queries_and_none_once_verified(
+    client,
     make_user,
     settings,
-    django_assert_num_queries,
+    django_assert_max_num_queries,
     role,
-    has_app,
-    verified,
+    device,
+    signed_in_with,
     required_on,
-    queries,
-    answer,
+    budget,
+    reaches,
 ):
     settings.STAFF_2FA_REQUIRED = required_on
-    user = make_user(role)
-    if has_app:
-        with_app(user)
-    with django_assert_num_queries(queries):
-        response = through_the_check(user, verified)
-    assert response.status_code == answer
+    if role:
+        user = make_user(role)
+        if device == "app":
+            device = with_app(user)
+        elif device == "recovery codes":
+            device = with_recovery_codes(user, "abcdefgh")
+        sign_in_with_password(client, role)
+    if signed_in_with.startswith("the app"):
+        assert verify(client, app_code(device))["Location"] == "/admin/"
+    if signed_in_with.endswith("since removed"):
+        device.delete()
+    response = through_the_check(client, budget, django_assert_max_num_queries)
+    if reaches == "the admin":
+        assert response.status_code == 200 and response.content == b"the admin"
+    else:
+        assert response.status_code == 302 and response["Location"].startswith(reaches)

@@ -31,10 +31,6 @@ def in_active_language(queryset):
     )
 
 
-def in_default_language(queryset):
-    return queryset.filter(locale__language_code=settings.LANGUAGE_CODE)
-
-
 class TranslatableSnippetMixin(TranslatableMixin):
     """Wagtail's TranslatableMixin, with the default language for a row made in code (the seed,
     a command, a test): the admin's own forms choose the language themselves."""
