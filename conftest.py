@@ -17,7 +17,6 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.files.base import ContentFile
-from django.core.management import call_command
 from django.core.servers.basehttp import ThreadedWSGIServer
 from django.test import override_settings
 from django.test.testcases import LiveServerThread
@@ -56,6 +55,8 @@ from pages.models import (
     StandardPage,
 )
 from pages.people.models import Person
+from pages.tests import servers
+from pages.tests.databases import TestDatabase, template_name
 
 CHROMIUM = os.environ.get("IOI_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -109,7 +110,7 @@ _PAUSED_COVERAGE = []
 def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
     """Building a test database runs some 170 migrations, Wagtail's and Django's, which coverage
     leaves out of its figures and which run twice as slowly measured: coverage pauses until the
-    database is built (django_db_setup below)."""
+    migrations have run (django_db_setup below)."""
     try:
         from coverage import Coverage
     except ImportError:  # pragma: no cover
@@ -120,10 +121,71 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
         _PAUSED_COVERAGE.append(measuring)
 
 
-@pytest.fixture(scope="session")
-def django_db_setup(django_db_setup):
+def _resume_coverage():
     while _PAUSED_COVERAGE:
         _PAUSED_COVERAGE.pop().start()
+
+
+def run_folder(tmp_path_factory, worker_id):
+    """A temporary folder shared by every process of this run (pytest-xdist's workers)."""
+    base = tmp_path_factory.getbasetemp()
+    return base if worker_id == "master" else base.parent
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(
+    request,
+    django_test_environment,
+    django_db_blocker,
+    django_db_modify_db_settings,
+    tmp_path_factory,
+    worker_id,
+):
+    """The test database, migrated once per run and copied into each process, with the seeded
+    site beside it for `seeded` and `seeded_site` (pages/tests/databases.py)."""
+    from django.test.utils import teardown_databases
+
+    verbosity = request.config.option.verbose
+    folder = run_folder(tmp_path_factory, worker_id)
+
+    def build_the_released_site():
+        # While another process builds the test database, this one's core would sit idle:
+        # it builds the site the process tests serve, if this run has any.
+        if any("released_site" in item.fixturenames for item in request.session.items):
+            servers.released_site(folder)
+
+    with django_db_blocker.unblock():
+        database = TestDatabase(folder)
+        old_config = database.set_up(
+            verbosity=verbosity, before_seed=_resume_coverage, while_waiting=build_the_released_site
+        )
+        _resume_coverage()
+    yield database
+    with django_db_blocker.unblock():
+        teardown_databases(old_config, verbosity=verbosity)
+
+
+@pytest.fixture(scope="session")
+def released_site(tmp_path_factory, worker_id):
+    """The seeded site as a release builds it, for the tests that serve it from other processes
+    (gunicorn): built once per run; each module takes a copy (`servers.copy_site`)."""
+    return servers.released_site(run_folder(tmp_path_factory, worker_id))
+
+
+def pytest_sessionfinish(session):
+    """The run's PostgreSQL template (pages/tests/databases.py) goes when the run ends: in the
+    controller, once every process is done with it."""
+    if hasattr(session.config, "workerinput"):
+        return
+    from django.db import connection
+    from pytest_django.plugin import blocking_manager_key
+
+    if connection.vendor != "postgresql" or blocking_manager_key not in session.config.stash:
+        return
+    with session.config.stash[blocking_manager_key].unblock():
+        template = template_name(connection.creation._get_test_db_name())
+        with connection.creation._nodb_cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{template}"')
 
 
 @pytest.fixture(autouse=True)
@@ -132,6 +194,18 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@contextmanager
+def module_transaction(django_db_blocker):
+    """For a module-scoped world: what it builds stays in a transaction that every test of the
+    module runs inside (each test's own changes are rolled back to it), rolled back once the
+    module's last test is done."""
+    from django.db import transaction
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield
+        transaction.set_rollback(True)
 
 
 def add_page(parent, page_class, **fields):
@@ -400,8 +474,7 @@ def site_tree(db):
     return build_site()
 
 
-@pytest.fixture
-def organisation(db):
+def fill_organisation():
     org = OrganisationSettings.load()
     org.organisation_name = "Invest in Open Infrastructure"
     org.contact_email = "info@investinopen.org"
@@ -423,7 +496,11 @@ def organisation(db):
 
 
 @pytest.fixture
-def contacts(db, organisation):
+def organisation(db):
+    return fill_organisation()
+
+
+def make_contacts(organisation):
     """Three contacts: general (the primary), press, and a funding one kept off the site."""
     # The purposes come from a data migration; get_or_create also serves after a flush. In
     # English, since a Spanish purpose may have the same name.
@@ -452,6 +529,11 @@ def contacts(db, organisation):
 
 
 @pytest.fixture
+def contacts(db, organisation):
+    return make_contacts(organisation)
+
+
+@pytest.fixture
 def feature(db):
     def _feature(home, *initiatives):
         for n, initiative in enumerate(initiatives):
@@ -471,9 +553,8 @@ ROLE_GROUPS = {
 }
 
 
-@pytest.fixture
-def roles(db):
-    """The three groups and the moderation workflow, as the migration makes them; recreated
+def role_groups():
+    """The role groups and the moderation workflow, as the migration makes them; recreated
     after a transactional test's flush has emptied every table (test_roles.py runs
     `sync_roles` itself)."""
     groups = {group.name: group for group in Group.objects.filter(name__in=ROLES)}
@@ -485,20 +566,29 @@ def roles(db):
 
 
 @pytest.fixture
-def make_user(roles, django_user_model):
+def roles(db):
+    return role_groups()
+
+
+def create_user(role, username=None, groups=None):
+    """A user in that role ("editor", "moderator", ...); "administrator" gives a superuser."""
+    from django.contrib.auth import get_user_model
+
+    username = username or role.replace(" ", "-")
+    users = get_user_model().objects
+    if role == "administrator":
+        return users.create_superuser(username, f"{username}@example.org", PASSWORD)
+    user = users.create_user(username, f"{username}@example.org", PASSWORD, first_name=role.title())
+    user.groups.add((groups or role_groups())[ROLE_GROUPS[role]])
+    return user
+
+
+@pytest.fixture
+def make_user(roles):
     """make_user("editor") -> a user in that role; "administrator" gives a superuser."""
 
     def _make_user(role, username=None):
-        username = username or role.replace(" ", "-")
-        if role == "administrator":
-            return django_user_model.objects.create_superuser(
-                username, f"{username}@example.org", PASSWORD
-            )
-        user = django_user_model.objects.create_user(
-            username, f"{username}@example.org", PASSWORD, first_name=role.title()
-        )
-        user.groups.add(roles[ROLE_GROUPS[role]])
-        return user
+        return create_user(role, username, roles)
 
     return _make_user
 
@@ -558,9 +648,18 @@ def browser():
 
 
 @pytest.fixture
-def seeded_site(live_server):
-    """The IOI site as `make run` builds it, served on 127.0.0.1; returns its address."""
-    call_command("load_ioi_content", verbosity=0)
+def seeded(db, django_db_setup):
+    """The IOI site as `make run` builds it, restored into this test's transaction from the run's
+    one seeded copy; returns the home page. Ask for it before any fixture that adds rows (users,
+    pages): the restore replaces every table's rows."""
+    django_db_setup.restore()
+    return Site.objects.get(is_default_site=True).root_page.specific
+
+
+@pytest.fixture
+def seeded_site(django_db_setup, live_server):
+    """The seeded site (as `seeded`), served on 127.0.0.1; returns its address."""
+    django_db_setup.restore()
     return live_server.url
 
 

@@ -35,6 +35,7 @@ def main(initiatives=1000, links=5000, items=1000):
         PublicationPage,
         ResearchIndexPage,
     )
+    from pages.people.models import Person
 
     call_command("load_ioi_content", verbosity=0)
     # The data at scale is English; the seed's Spanish pages are left as they are.
@@ -70,6 +71,11 @@ def main(initiatives=1000, links=5000, items=1000):
     research = ResearchIndexPage.objects.get(locale=english)
     news = NewsIndexPage.objects.get(locale=english)
     kinds = ["report", "landscape-scan", "brief", "article", "dataset"]
+    organisation = "Invest in Open Infrastructure"
+    # One person credited on every publication and post: their profile lists them all.
+    author, _ = Person.objects.get_or_create(
+        slug="bench-author", defaults={"given_names": "Ada", "family_name": "Bench"}
+    )
     with transaction.atomic():
         for n in range(PublicationPage.objects.filter(locale=english).count(), items):
             research.add_child(
@@ -79,7 +85,12 @@ def main(initiatives=1000, links=5000, items=1000):
                     publication_type=kinds[n % len(kinds)],
                     published_on=(start + timedelta(days=n)).date(),
                     abstract=f"What bench publication {n} found, in a paragraph.",
-                    authors=[PublicationAuthor(organisation="Invest in Open Infrastructure")],
+                    authors=[
+                        PublicationAuthor(
+                            organisation="Invest in Open Infrastructure", sort_order=0
+                        ),
+                        PublicationAuthor(person=author, sort_order=1),
+                    ],
                 )
             )
             research.refresh_from_db()
@@ -90,7 +101,10 @@ def main(initiatives=1000, links=5000, items=1000):
                 published_on=(start + timedelta(days=n)).date(),
                 summary=f"The news of bench post {n}.",
                 body=[{"type": "paragraph", "value": f"<p>The story of post {n}.</p>"}],
-                authors=[NewsAuthor(organisation="Invest in Open Infrastructure")],
+                authors=[
+                    NewsAuthor(organisation=organisation, sort_order=0),
+                    NewsAuthor(person=author, sort_order=1),
+                ],
             )
             post.tags.add("funding" if n % 2 else "research")
             news.add_child(instance=post)

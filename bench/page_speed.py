@@ -53,6 +53,8 @@ PAGES = [
     ("news index", "/news/"),
     ("news, by tag, page 20", "/news/?tag=funding&page=20"),
     ("news post", "/news/bench-post-500/"),
+    ("people index", "/people/"),
+    ("person, credited on 2,000 items", "/people/bench-author/"),
     ("404", "/no-such-page/"),
     ("home, Spanish", "/es/"),
     ("initiatives index, Spanish", "/es/iniciativas/"),

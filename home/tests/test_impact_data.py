@@ -4,7 +4,6 @@ files that parse and match them (issue 18's "done when")."""
 import json
 
 import pytest
-from django.core.management import call_command
 
 from home.seed_content import IMPACT
 from pages.models import ImpactPage
@@ -26,12 +25,11 @@ IN_JSON = {
 
 
 @pytest.fixture
-def seeded(db, client):
-    call_command("load_ioi_content", verbosity=0)
+def impact(seeded):
     return ImpactPage.objects.get(locale__language_code="en")
 
 
-def test_the_impact_page_shows_each_seeded_dataset_as_a_chart_and_a_table(seeded, client):
+def test_the_impact_page_shows_each_seeded_dataset_as_a_chart_and_a_table(impact, client):
     html = client.get("/impact/").content.decode()
     specs = IMPACT["datasets"]
     assert [spec["slug"] for spec in specs] == list(SHOWN)
@@ -45,7 +43,7 @@ def test_the_impact_page_shows_each_seeded_dataset_as_a_chart_and_a_table(seeded
     assert 'href="/impact/data/datapackage.json"' in html
 
 
-def test_each_download_parses_and_matches_the_table_on_the_page(seeded, client):
+def test_each_download_parses_and_matches_the_table_on_the_page(impact, client):
     html = client.get("/impact/").content.decode()
     for spec in IMPACT["datasets"]:
         slug = spec["slug"]
@@ -78,7 +76,7 @@ def test_each_download_parses_and_matches_the_table_on_the_page(seeded, client):
         ]
 
 
-def test_the_data_package_describes_every_dataset_and_each_path_loads(seeded, client):
+def test_the_data_package_describes_every_dataset_and_each_path_loads(impact, client):
     package = json.loads(client.get("/impact/data/datapackage.json").content)
     assert NAME.match(package["name"])
     resources = package["resources"]
@@ -96,14 +94,14 @@ def test_the_data_package_describes_every_dataset_and_each_path_loads(seeded, cl
     assert package["licenses"] == [resources[0]["licenses"][0]]
 
 
-def test_a_file_that_does_not_exist_is_a_404_and_only_get_is_answered(seeded, client):
+def test_a_file_that_does_not_exist_is_a_404_and_only_get_is_answered(impact, client):
     assert client.get("/impact/data/no-such-dataset.csv").status_code == 404
     assert client.get("/impact/data/oi-fund-pilot.xml").status_code == 404
     assert client.post("/impact/data/oi-fund-pilot.csv").status_code == 405
 
 
-def test_the_api_names_the_same_files_and_figures(seeded, client):
-    api = json.loads(client.get(f"/api/v2/pages/{seeded.pk}/?fields=datasets,data_files").content)
+def test_the_api_names_the_same_files_and_figures(impact, client):
+    api = json.loads(client.get(f"/api/v2/pages/{impact.pk}/?fields=datasets,data_files").content)
     files = api["data_files"]
     assert [f["slug"] for f in files["datasets"]] == [s["slug"] for s in IMPACT["datasets"]]
     for entry in files["datasets"]:

@@ -1,4 +1,8 @@
-"""`load_ioi_content` builds the IOI site, changes nothing the second time, and keeps edits."""
+"""`load_ioi_content` builds the IOI site, changes nothing the second time, and keeps edits.
+
+The site it builds is the run's seeded copy (`seeded` in conftest.py): the command ran once for
+the whole run, on a migrated database, and `seeded_output` is what it printed then. Tests of a
+second run restore that copy and run the command again."""
 
 from io import StringIO
 
@@ -37,8 +41,15 @@ def english(queryset):
     return queryset.filter(locale=Locale.get_default())
 
 
-def test_builds_the_ioi_site_on_a_fresh_database(client):
-    out = load()
+@pytest.fixture
+def seeded_output(seeded, django_db_setup):
+    """What `load_ioi_content` printed when it built the seeded copy on a migrated database."""
+    out, err = django_db_setup.seed_output
+    return out
+
+
+def test_builds_the_ioi_site_on_a_fresh_database(client, seeded_output):
+    out = seeded_output
 
     home = Site.objects.get(is_default_site=True).root_page.specific
     assert isinstance(home, HomePage) and home.live
@@ -74,8 +85,7 @@ def test_builds_the_ioi_site_on_a_fresh_database(client):
     assert OrganisationSettings.load().primary_contact.email == "info@investinopen.org"
 
 
-def test_the_seeded_site_is_reachable_from_the_main_navigation(client):
-    load()
+def test_the_seeded_site_is_reachable_from_the_main_navigation(client, seeded):
     html = client.get("/").content.decode()
     for url in [
         "/initiatives/",
@@ -98,16 +108,14 @@ def test_the_seeded_site_is_reachable_from_the_main_navigation(client):
     assert '<a href="/privacy/">Read our privacy notice</a>' in contact
 
 
-def test_a_second_run_changes_nothing():
-    load()
+def test_a_second_run_changes_nothing(seeded):
     before = snapshot()
     out = load()
     assert snapshot() == before
     assert "nothing changed" in out
 
 
-def test_a_run_never_overwrites_an_editors_change():
-    load()
+def test_a_run_never_overwrites_an_editors_change(seeded):
     impact = english(ImpactPage.objects).get()
     highlights = list(impact.highlights.all())
     highlights[0].figure = "12"
@@ -127,8 +135,7 @@ def test_a_run_never_overwrites_an_editors_change():
     assert english(OrganisationWording.objects).get().tagline == "Edited by an editor"
 
 
-def test_a_missing_page_is_created_without_touching_the_rest():
-    load()
+def test_a_missing_page_is_created_without_touching_the_rest(seeded):
     Page.objects.get(slug="accessibility").delete()
     before = Revision.objects.count()
     out = load()
@@ -137,8 +144,7 @@ def test_a_missing_page_is_created_without_touching_the_rest():
     assert "Accessibility statement" in out
 
 
-def test_if_empty_leaves_a_site_with_content_alone():
-    load()
+def test_if_empty_leaves_a_site_with_content_alone(seeded):
     Page.objects.get(slug="about").delete()
     out = load("--if-empty")
     assert not Page.objects.filter(slug="about").exists()
@@ -173,10 +179,10 @@ def test_builds_the_site_on_an_emptied_database(content_type_cache):
     )
 
 
-def test_the_old_sites_addresses_redirect_and_an_editors_redirect_is_kept(client):
+def test_the_old_sites_addresses_redirect_and_an_editors_redirect_is_kept(client, seeded_output):
     from wagtail.contrib.redirects.models import Redirect
 
-    out = load()
+    out = seeded_output
     # Two addresses, and one for each of the old site's posts published here (/blog/* -> /news/*).
     assert f"{2 + len(seed_content.NEWS_POSTS)} redirect(s) from the old site" in out
     response = client.get("/our-work/")
@@ -192,8 +198,7 @@ def test_the_old_sites_addresses_redirect_and_an_editors_redirect_is_kept(client
     assert response["Location"] == f"/news/{seed_content.FUND_POST_SLUG}/"
 
 
-def test_the_research_and_news_sections_are_seeded_citable_and_filterable(client):
-    load()
+def test_the_research_and_news_sections_are_seeded_citable_and_filterable(client, seeded):
     research = client.get("/research/").content.decode()
     for spec in seed_content.PUBLICATIONS:
         assert spec["title"] in research

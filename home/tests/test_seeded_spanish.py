@@ -9,9 +9,8 @@ from types import SimpleNamespace
 import polib
 import pytest
 from django.core.management import call_command
-from django.db import transaction
 from wagtail.fields import StreamField
-from wagtail.models import Locale, Page, Revision, Site
+from wagtail.models import Locale, Page, Revision
 from wagtail_localize.models import (
     StringTranslation,
     Translation,
@@ -52,19 +51,15 @@ def load():
     return SimpleNamespace(out=out.getvalue(), err=err.getvalue())
 
 
-@pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker):
-    """The seed, loaded once for the module (each test's changes are rolled back after it), and
-    taken away after the module's last test."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        yield load()
-        transaction.set_rollback(True)
-
-
 @pytest.fixture
-def site(seeded, db):
-    home = Site.objects.get(is_default_site=True).root_page.specific
-    return SimpleNamespace(home=home, spanish=Locale.objects.get(language_code="es"), load=seeded)
+def site(seeded, django_db_setup):
+    """The run's seeded copy (conftest.py), and what the seed printed when it made it."""
+    out, err = django_db_setup.seed_output
+    return SimpleNamespace(
+        home=seeded,
+        spanish=Locale.objects.get(language_code="es"),
+        load=SimpleNamespace(out=out, err=err),
+    )
 
 
 ALTERNATE = r'<link rel="alternate" hreflang="([^"]+)" href="([^"]+)">'

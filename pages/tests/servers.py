@@ -13,6 +13,7 @@ import shutil
 import signal
 import socket
 import socketserver
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -23,6 +24,8 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
+
+from .databases import exclusive
 
 ROOT = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
@@ -127,6 +130,32 @@ def build_site(env):
         "run('createsuperuser', interactive=False, username='admin', email='a@b.org')"
     )
     subprocess.run([PYTHON, "-c", release], env=env, cwd=ROOT, check=True, capture_output=True)
+
+
+def released_site(folder):
+    """The seeded site as `build_site` makes it (production settings, a SQLite file, static files
+    collected, an administrator), built once per run in `folder`, the run's shared folder, by
+    whichever process asks first; the others wait for it. Returns its folder."""
+    site = folder / "released-site"
+    with exclusive(folder / "released-site.lock"):
+        if not (site / "ready").exists():
+            site.mkdir(exist_ok=True)
+            build_site(site_env(site, None))
+            (site / "ready").touch()
+    return site
+
+
+def copy_site(released, workdir):
+    """A module's own copy of the released site's database in workdir (SQLite's backup API, so
+    nothing half-written is copied), and the collected static files, which nothing changes."""
+    with (
+        sqlite3.connect(released / "site.sqlite3") as source,
+        sqlite3.connect(workdir / "site.sqlite3") as copy,
+    ):
+        source.backup(copy)
+    source.close()
+    copy.close()
+    (workdir / "static").symlink_to(released / "static")
 
 
 def manage(env, *args, check=True):

@@ -21,7 +21,7 @@ from types import SimpleNamespace
 import httpx
 import pytest
 
-from .servers import build_site, site_env, start_gunicorn, start_redis, stop, wait_for
+from .servers import copy_site, site_env, start_gunicorn, start_redis, stop, wait_for
 
 COOL_DOWN = 2
 WORKERS = 2
@@ -38,10 +38,10 @@ pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="process groups 
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    """The seeded site on a SQLite file, built once for the module."""
+def site(tmp_path_factory, released_site):
+    """The module's copy of the seeded site, on a SQLite file (conftest.py: released_site)."""
     workdir = tmp_path_factory.mktemp("cache-outage")
-    build_site(site_env(workdir, None))
+    copy_site(released_site, workdir)
     return workdir
 
 

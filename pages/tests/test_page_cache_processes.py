@@ -16,7 +16,7 @@ import pytest
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
 from .second_factor import SecondFactorOverHTTP
-from .servers import PASSWORD, build_site, site_env, start_gunicorn, start_redis, stop
+from .servers import PASSWORD, copy_site, site_env, start_gunicorn, start_redis, stop
 
 
 @pytest.fixture(scope="module")
@@ -27,11 +27,12 @@ def redis_server():
 
 
 @pytest.fixture(scope="module")
-def servers(tmp_path_factory, redis_server):
-    """The seeded site on a SQLite file, served by two gunicorn masters (A and B)."""
+def servers(tmp_path_factory, redis_server, released_site):
+    """The module's copy of the seeded site (conftest.py: released_site) on a SQLite file,
+    served by two gunicorn masters (A and B)."""
     workdir = tmp_path_factory.mktemp("two-servers")
+    copy_site(released_site, workdir)
     env = site_env(workdir, redis_server.port)
-    build_site(env)
     processes, urls = [], []
     try:
         for _ in range(2):

@@ -28,7 +28,16 @@ from wagtail.test.utils.form_data import (
 from wagtail.users.models import UserProfile
 from wagtail_localize.models import StringTranslation, TranslationSource
 
-from conftest import PASSWORD, add_page, build_home
+from conftest import (
+    PASSWORD,
+    add_page,
+    build_home,
+    create_user,
+    fill_organisation,
+    make_contacts,
+    module_transaction,
+    role_groups,
+)
 from pages.contacts.models import Contact, ContactMessage
 from pages.editorial.roles import WORKFLOW_NAME
 from pages.links.models import Link, LinkCategory
@@ -60,56 +69,71 @@ MATRIX = read_matrix()
 # The world every case starts from
 
 
+@pytest.fixture(scope="module")
+def module_world(django_db_setup, django_db_blocker):
+    """The pages, rows and users the actions touch, built once for the module's 190-odd cases,
+    each of which runs in a transaction rolled back to this world."""
+    with module_transaction(django_db_blocker):
+        groups = role_groups()
+        contacts = make_contacts(fill_organisation())
+        users = {role: create_user(role.lower(), groups=groups) for role in ROLES[1:]}
+        home = build_home()
+        about = add_page(
+            home, StandardPage, title="About", slug="about", introduction="Who we are."
+        )
+        first = about.save_revision()
+        about.introduction = "Second words"
+        second = about.save_revision()
+        second.publish()
+        policies = add_page(home, StandardPage, title="Policies", slug="policies")
+        draft = add_page(home, StandardPage, title="Notes in progress", slug="notes", live=False)
+        proposal = add_page(home, StandardPage, title="Proposal", slug="proposal")
+        submitter = get_user_model().objects.create_user("submitter", "s@example.org", PASSWORD)
+        submitter.groups.add(groups["Editors"])
+        proposal.save_revision(user=submitter)
+        workflow_state = proposal.get_workflow().start(proposal, submitter)
+        category = LinkCategory.objects.create(name="Reading", slug="reading")
+        link = Link.objects.create(
+            title="A report", url="https://example.org/report", category=category
+        )
+        message = ContactMessage.objects.create(
+            name="Sam Sender",
+            email="sam@example.org",
+            purpose_name="General",
+            message="A question about membership of the community.",
+        )
+        # About in Spanish (a draft, as "Translate" leaves it), then a change to the English
+        # that the translation has not seen; the link in Spanish.
+        about_translation = translate(about)
+        about.introduction = "Newer words"
+        about.save_revision().publish()
+        link_translation = translate(link)
+        yield SimpleNamespace(
+            users=users,
+            home=home,
+            about=about,
+            revisions=(first, second),
+            policies=policies,
+            draft=draft,
+            proposal=proposal,
+            task_state=workflow_state.current_task_state,
+            link=link,
+            person=Person.objects.create(given_names="Guest", family_name="Writer"),
+            contact=contacts.press,
+            message=message,
+            about_es=StandardPage.objects.get(
+                translation_key=about.translation_key, locale=spanish()
+            ),
+            about_translation=about_translation,
+            link_es=Link.objects.get(translation_key=link.translation_key, locale=spanish()),
+            link_translation=link_translation,
+        )
+
+
 @pytest.fixture
-def world(contacts, roles, django_user_model):
-    # The pages the actions touch, and no more: 120 cases each build it.
-    home = build_home()
-    about = add_page(home, StandardPage, title="About", slug="about", introduction="Who we are.")
-    first = about.save_revision()
-    about.introduction = "Second words"
-    second = about.save_revision()
-    second.publish()
-    policies = add_page(home, StandardPage, title="Policies", slug="policies")
-    draft = add_page(home, StandardPage, title="Notes in progress", slug="notes", live=False)
-    proposal = add_page(home, StandardPage, title="Proposal", slug="proposal")
-    submitter = django_user_model.objects.create_user("submitter", "s@example.org", PASSWORD)
-    submitter.groups.add(roles["Editors"])
-    proposal.save_revision(user=submitter)
-    workflow_state = proposal.get_workflow().start(proposal, submitter)
-    category = LinkCategory.objects.create(name="Reading", slug="reading")
-    link = Link.objects.create(
-        title="A report", url="https://example.org/report", category=category
-    )
-    message = ContactMessage.objects.create(
-        name="Sam Sender",
-        email="sam@example.org",
-        purpose_name="General",
-        message="A question about membership of the community.",
-    )
-    # About in Spanish (a draft, as "Translate" leaves it), then a change to the English that
-    # the translation has not seen; the link in Spanish.
-    about_translation = translate(about)
-    about.introduction = "Newer words"
-    about.save_revision().publish()
-    link_translation = translate(link)
-    return SimpleNamespace(
-        home=home,
-        about=about,
-        revisions=(first, second),
-        policies=policies,
-        draft=draft,
-        proposal=proposal,
-        task_state=workflow_state.current_task_state,
-        link=link,
-        person=Person.objects.create(given_names="Guest", family_name="Writer"),
-        contact=contacts.press,
-        message=message,
-        about_es=StandardPage.objects.get(translation_key=about.translation_key, locale=spanish()),
-        about_translation=about_translation,
-        link_es=Link.objects.get(translation_key=link.translation_key, locale=spanish()),
-        link_translation=link_translation,
-        responses=[],
-    )
+def world(module_world, db):
+    """The module's world, with this case's list of responses."""
+    return SimpleNamespace(**vars(module_world), responses=[])
 
 
 def fingerprint():
@@ -447,10 +471,10 @@ def test_every_action_in_the_matrix_is_tested_and_every_tested_action_is_documen
     assert list(MATRIX) == list(ACTIONS)
 
 
-def sign_in(client, make_user, role):
+def sign_in(client, world, role):
     if role == "Anonymous":
         return
-    user = make_user(role.lower())
+    user = world.users[role]
     client.force_login(user)
     # Wagtail makes a user's profile on their first admin visit: make it before counting rows.
     UserProfile.get_for_user(user)
@@ -458,8 +482,8 @@ def sign_in(client, make_user, role):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("action", "role"), CASES, ids=[f"{a} | {r}" for a, r in CASES])
-def test_role_outcome_matches_docs(client, make_user, world, action, role):
-    sign_in(client, make_user, role)
+def test_role_outcome_matches_docs(client, world, action, role):
+    sign_in(client, world, role)
     before = fingerprint()
 
     happened = ACTIONS[action](client, world)
@@ -476,10 +500,10 @@ def test_role_outcome_matches_docs(client, make_user, world, action, role):
 
 
 @pytest.mark.django_db
-def test_a_forged_publish_by_an_editor_is_refused_outright(client, make_user, world):
+def test_a_forged_publish_by_an_editor_is_refused_outright(client, world):
     """Wagtail alone would save a draft; the site refuses (Wagtail's way: back to the dashboard
     with "Sorry, you do not have permission") and keeps nothing."""
-    client.force_login(make_user("editor"))
+    client.force_login(world.users["Editor"])
     data = page_form(world.about, **{"action-publish": 1})
     response = client.post(f"/admin/pages/{world.about.pk}/edit/", data)
     assert (response.status_code, response["Location"]) == (302, "/admin/")
@@ -492,8 +516,8 @@ def test_a_forged_publish_by_an_editor_is_refused_outright(client, make_user, wo
 
 
 @pytest.mark.django_db
-def test_an_editor_still_saves_and_submits_a_new_page(client, make_user, world):
-    client.force_login(make_user("editor"))
+def test_an_editor_still_saves_and_submits_a_new_page(client, world):
+    client.force_login(world.users["Editor"])
     data = page_form(StandardPage(title="New", slug="new"), **{"action-submit": 1})
     response = client.post(f"/admin/pages/add/pages/standardpage/{world.home.pk}/", data)
     assert response.status_code == 302
@@ -502,7 +526,7 @@ def test_an_editor_still_saves_and_submits_a_new_page(client, make_user, world):
 
 
 @pytest.mark.django_db
-def test_the_roles_migration_can_run_again_without_changing_anything(roles):
+def test_the_roles_migration_can_run_again_without_changing_anything(world):
     from pages.editorial.roles import sync_roles
 
     before = fingerprint()
@@ -511,8 +535,8 @@ def test_the_roles_migration_can_run_again_without_changing_anything(roles):
 
 
 @pytest.mark.django_db
-def test_one_workflow_covers_the_whole_tree(roles, site_tree):
-    for page in [site_tree.home, site_tree.about, *site_tree.initiatives]:
+def test_one_workflow_covers_the_whole_tree(world):
+    for page in [world.home, world.about, world.policies, world.draft, world.about_es]:
         workflow = page.get_workflow()
         assert workflow is not None and workflow.name == WORKFLOW_NAME
         reviewers = {g.name for g in workflow.tasks.get().specific.groups.all()}

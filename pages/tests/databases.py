@@ -1,0 +1,262 @@
+"""The test database, made once per run and copied rather than migrated again by each process,
+and the seeded site (`load_ioi_content`), made once per run and restored into each test that
+asks for it (docs/testing.md, "A seeded site").
+
+The first pytest process to need a database takes a lock in the run's shared temporary folder
+and builds both: it runs the migrations, copies the result, seeds the site, copies that, and
+puts its own database back as the migrations left it. The other processes wait for the lock
+and copy instead of building:
+
+- SQLite (an in-memory test database per process): the copies are files made with SQLite's
+  backup API. A process loads the migrated copy into its database with the same API, and reads
+  the seeded copy's rows once, as stored (no type conversion), to insert them where asked.
+  (Not ATTACH: Playwright's event loop makes Django open a second connection to the in-memory
+  database in the browser tests' thread, and an attachment belongs to one connection.)
+- PostgreSQL: the migrated database, with the seeded copy in its schema `seeded`, becomes a
+  template database, and each process's test database is created from it
+  (`CREATE DATABASE ... TEMPLATE`). The run's controller drops the template at the end.
+
+`restore_seeded()` replaces every table's rows with the seeded copy's, in the caller's
+transaction: a test's changes are rolled back with it (or flushed, for a transactional test),
+and the next test that asks gets the seeded site again. Sequences are moved past the copied
+ids on PostgreSQL; SQLite's AUTOINCREMENT looks at the rows themselves.
+"""
+
+import fcntl
+import re
+import sqlite3
+from contextlib import closing, contextmanager
+from io import StringIO
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.test.utils import setup_databases
+
+SEEDED = "seeded"
+MIGRATED = "migrated"
+# Wagtail's full-text table on SQLite (FTS5) and its shadow tables: kept in step with
+# wagtailsearch_indexentry by that table's triggers, never written directly.
+FULL_TEXT = re.compile(r"^wagtailsearch_indexentry_fts(_\w+)?$")
+
+
+@contextmanager
+def exclusive(path, while_waiting=None):
+    """A lock held by one process of the run at a time. `while_waiting` is called once, before
+    waiting, if another process holds it."""
+    with open(path, "a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if while_waiting:
+                while_waiting()
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def template_name(test_name):
+    """The PostgreSQL template of a run's test databases: the name without xdist's suffix."""
+    return re.sub(r"_gw\d+$", "", test_name) + "_template"
+
+
+class TestDatabase:
+    """This process's test database, and the run's copies of it in `folder`."""
+
+    def __init__(self, folder):
+        self.folder = Path(folder)
+        self.vendor = connection.vendor
+        self.tables = None  # PostgreSQL: the tables and sequences a restore copies, read once
+        self.rows = None  # SQLite: the seeded copy's rows, read once
+
+    @property
+    def ready_marker(self):
+        return self.folder / "test-database.ready"
+
+    def set_up(self, verbosity=0, before_seed=None, while_waiting=None):
+        """Builds the run's copies if no process has yet, else copies them. Returns what
+        `django.test.utils.teardown_databases` needs to remove this process's database.
+        `while_waiting` is called if another process is building them: work for the core
+        that would otherwise wait."""
+        with exclusive(self.folder / "test-database.lock", while_waiting):
+            if self.ready_marker.exists():
+                return self._copy()
+            return self._build(verbosity, before_seed)
+
+    # Building, once per run
+
+    def _build(self, verbosity, before_seed):
+        old_config = setup_databases(
+            verbosity=verbosity, interactive=False, aliases={"default"}, serialized_aliases=set()
+        )
+        if before_seed:
+            before_seed()
+        if self.vendor == "sqlite":
+            self._sqlite_copy_to(self.folder / f"{MIGRATED}.sqlite3")
+            self._seed()
+            self._sqlite_copy_to(self.folder / f"{SEEDED}.sqlite3")
+            self._sqlite_copy_from(self.folder / f"{MIGRATED}.sqlite3")
+        else:
+            self._postgres_copy_to_schema(MIGRATED)
+            self._seed()
+            self._postgres_copy_to_schema(SEEDED)
+            self.restore(MIGRATED)
+            with connection.cursor() as cursor:
+                cursor.execute(f'DROP SCHEMA "{MIGRATED}" CASCADE')
+            self._postgres_make_template()
+        self.ready_marker.touch()
+        return old_config
+
+    def _seed(self):
+        """`load_ioi_content` on the migrated database, what it printed kept for the tests of
+        the command itself (`seed_output`)."""
+        out, err = StringIO(), StringIO()
+        call_command("load_ioi_content", stdout=out, stderr=err)
+        (self.folder / "seed.out").write_text(out.getvalue())
+        (self.folder / "seed.err").write_text(err.getvalue())
+
+    @property
+    def seed_output(self):
+        """(stdout, stderr) of the `load_ioi_content` run that made the seeded copy."""
+        return (self.folder / "seed.out").read_text(), (self.folder / "seed.err").read_text()
+
+    def _sqlite_copy_to(self, path):
+        connection.ensure_connection()
+        with sqlite3.connect(path) as copy:
+            connection.connection.backup(copy)
+        copy.close()
+
+    def _sqlite_copy_from(self, path):
+        connection.ensure_connection()
+        with sqlite3.connect(path) as copy:
+            copy.backup(connection.connection)
+        copy.close()
+
+    def _sqlite_rows(self):
+        """{table: (columns, rows)} of the seeded copy, read once per process."""
+        if self.rows is None:
+            self.rows = {}
+            path = self.folder / f"{SEEDED}.sqlite3"
+            with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as copy:
+                names = copy.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' "
+                    "AND name NOT LIKE 'sqlite_%' ORDER BY name"
+                ).fetchall()
+                for (table,) in names:
+                    if FULL_TEXT.match(table):
+                        continue
+                    cursor = copy.execute(f'SELECT * FROM "{table}"')
+                    columns = [column[0] for column in cursor.description]
+                    self.rows[table] = (columns, cursor.fetchall())
+        return self.rows
+
+    def _postgres_copy_to_schema(self, schema):
+        with connection.cursor() as cursor:
+            cursor.execute(f'CREATE SCHEMA "{schema}"')
+            for table in self._own_tables():
+                cursor.execute(f'CREATE TABLE "{schema}"."{table}" AS TABLE "{table}"')
+
+    def _postgres_make_template(self):
+        name = connection.settings_dict["NAME"]
+        template = template_name(name)
+        connection.close()
+        with connection.creation._nodb_cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{template}"')
+            cursor.execute(f'CREATE DATABASE "{template}" TEMPLATE "{name}"')
+        connection.ensure_connection()
+
+    # Copying, in every other process
+
+    def _copy(self):
+        old_name = connection.settings_dict["NAME"]
+        name = connection.creation._get_test_db_name()
+        if self.vendor == "postgresql":
+            connection.close()
+            with connection.creation._nodb_cursor() as cursor:
+                cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
+                cursor.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template_name(name)}"')
+        connection.close()
+        settings.DATABASES[connection.alias]["NAME"] = name
+        connection.settings_dict["NAME"] = name
+        connection.ensure_connection()
+        if self.vendor == "sqlite":
+            self._sqlite_copy_from(self.folder / f"{MIGRATED}.sqlite3")
+        return [(connection, old_name, True)]
+
+    # Restoring, in a test
+
+    def _own_tables(self):
+        return [
+            table
+            for table in connection.introspection.table_names(include_views=False)
+            if not FULL_TEXT.match(table)
+        ]
+
+    def _copied_tables(self, schema):
+        """(table, has rows in the copy) for each of the copy's tables."""
+        with connection.cursor() as cursor:
+            tables = []
+            for table in self._own_tables():
+                cursor.execute(f'SELECT EXISTS (SELECT 1 FROM "{schema}"."{table}")')
+                tables.append((table, bool(cursor.fetchone()[0])))
+        return tables
+
+    def _sequences(self):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT table_name, column_name FROM information_schema.columns "
+                "WHERE table_schema = 'public' "
+                "AND (is_identity = 'YES' OR column_default LIKE 'nextval%%')"
+            )
+            return cursor.fetchall()
+
+    def restore(self, schema=SEEDED):
+        """Every table's rows replaced with the copy's, in one transaction (the test's own when
+        it has one)."""
+        # SQLite counts deferred foreign-key violations as rows come and go, and its count does
+        # not come back to 0 over a delete-everything-then-insert (PRAGMA foreign_key_check
+        # finds nothing): the checks are off for the copy where they can be (outside a
+        # transaction), and Django's TestCase checks every constraint after each test.
+        with connection.constraint_checks_disabled(), transaction.atomic():
+            if self.vendor == "sqlite":
+                self._sqlite_restore()
+            else:
+                self._postgres_restore(schema)
+
+    def _sqlite_restore(self):
+        rows = self._sqlite_rows()
+        connection.ensure_connection()
+        raw = connection.connection
+        for table in rows:
+            raw.execute(f'DELETE FROM "{table}"')
+        for table, (columns, values) in rows.items():
+            if values:
+                names = ", ".join(f'"{column}"' for column in columns)
+                marks = ", ".join("?" * len(columns))
+                raw.executemany(f'INSERT INTO "{table}" ({names}) VALUES ({marks})', values)
+
+    def _postgres_restore(self, schema):
+        if self.tables is None or schema != SEEDED:
+            tables = self._copied_tables(schema), self._sequences()
+            if schema != SEEDED:
+                return self._postgres_statements(*tables, schema)
+            self.tables = tables
+        return self._postgres_statements(*self.tables, schema)
+
+    def _postgres_statements(self, tables, sequences, schema):
+        statements = [f'DELETE FROM "{table}"' for table, _ in tables]
+        statements += [
+            f'INSERT INTO "{table}" SELECT * FROM "{schema}"."{table}"'
+            for table, has_rows in tables
+            if has_rows
+        ]
+        statements += [
+            f"SELECT setval(pg_get_serial_sequence('\"{table}\"', '{column}'), "
+            f'COALESCE(MAX("{column}"), 0) + 1, false) FROM "{table}"'
+            for table, column in sequences
+        ]
+        with connection.cursor() as cursor:
+            cursor.execute(";\n".join(statements))
