@@ -23,19 +23,16 @@ help:
 	@echo "make backup     back up the database and media to one file in BACKUP_DIR (default backups/)"
 	@echo "make restore BACKUP=<file>  restore a backup (asks first; NOINPUT=1 does not)"
 
-$(BIN)/python:
-	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' \
-		|| { echo "Python 3.11 or newer is needed (found: $$($(PYTHON) --version))."; exit 1; }
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+# The venv and the packages: uv where it can be had, pip otherwise (IOI_INSTALLER=pip forces
+# pip). The stamps make a second `make run` skip the install unless a requirements file changed.
+INSTALL := $(PYTHON) bin/install_requirements.py $(VENV)
 
-# The stamps make a second `make run` skip the install unless a requirements file changed.
-$(VENV)/.runtime-installed: requirements.txt | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+$(VENV)/.runtime-installed: requirements.txt bin/install_requirements.py
+	@$(INSTALL) requirements.txt
 	@touch $@
 
-$(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+$(VENV)/.dev-installed: requirements.txt requirements-dev.txt bin/install_requirements.py
+	@$(INSTALL) requirements-dev.txt
 	@touch $@ $(VENV)/.runtime-installed
 
 run: $(VENV)/.runtime-installed
