@@ -48,37 +48,54 @@ def on_terminal():
     return sys.stdout.isatty()
 
 
-def make_venv(venv):
+def has_pip(python):
+    return subprocess.run([str(python), "-c", "import pip"], capture_output=True).returncode == 0
+
+
+def make_venv(venv, with_pip):
+    # Without pip where uv will install: pip takes seconds to put into a venv, and uv needs none.
     say(f"Making the virtual environment in {venv}/ ...")
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    command = [sys.executable, "-m", "venv", str(venv)]
+    subprocess.run(command if with_pip else [*command, "--without-pip"], check=True)
 
 
-def find_uv(venv, python):
-    """The venv's uv, else one on PATH, else uv installed into the venv with pip; None if none
-    can be had (no network to PyPI, a mirror without uv, a platform without a uv wheel)."""
-    own = venv / "bin" / "uv"
-    if own.exists():
-        return str(own)
-    on_path = shutil.which("uv")
-    if on_path:
-        return on_path
+def add_pip(python):
+    if not has_pip(python):
+        say("Adding pip to the virtual environment ...")
+        subprocess.run([str(python), "-m", "ensurepip", "--default-pip"], check=True)
+
+
+def find_uv(venv):
+    """The venv's uv (installed by an earlier run), else one on PATH."""
+    for own in (venv / "bin" / "uv", venv / "uv-tool" / "bin" / "uv"):
+        if own.exists():
+            return str(own)
+    return shutil.which("uv")
+
+
+def install_uv(venv, python):
+    """uv from PyPI, with the venv's pip, or with this Python's into a folder of the venv when
+    the venv has none; None if it cannot be had (no network to PyPI, a mirror without uv, a
+    platform without a uv wheel)."""
     say(f"Installing uv ({UV_REQUIREMENT}) with pip ...")
-    installed = subprocess.run(
-        [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
-        + [UV_REQUIREMENT],
-        capture_output=True,
-        text=True,
-    )
-    if installed.returncode == 0 and own.exists():
-        return str(own)
-    reason = (installed.stderr.strip().splitlines() or ["pip could not install it"])[-1]
-    say(f"  uv could not be installed: {reason}")
-    return None
+    pip = ["-m", "pip", "install", "--quiet", "--disable-pip-version-check", UV_REQUIREMENT]
+    if has_pip(python):
+        command = [str(python), *pip]
+    else:
+        command = [sys.executable, *pip, "--target", str(venv / "uv-tool")]
+    installed = subprocess.run(command, capture_output=True, text=True)
+    uv = find_uv(venv) if installed.returncode == 0 else None
+    if uv is None:
+        reason = (installed.stderr.strip().splitlines() or ["pip could not install it"])[-1]
+        say(f"  uv could not be installed: {reason}")
+    return uv
 
 
 def pip_settings(python):
-    """What `pip install` would use, as uv options and environment; nothing if pip cannot say."""
-    read = subprocess.run([str(python), "-c", PIP_SETTINGS], capture_output=True, text=True)
+    """What `pip install` would use, as uv options and environment; nothing if pip cannot say.
+    Read by the venv's pip, or by this Python's where the venv has none."""
+    reader = python if has_pip(python) else sys.executable
+    read = subprocess.run([str(reader), "-c", PIP_SETTINGS], capture_output=True, text=True)
     if read.returncode != 0:
         return [], {}
     settings = json.loads(read.stdout)
@@ -145,10 +162,11 @@ def main(argv):
         say(f"IOI_INSTALLER must be one of {', '.join(INSTALLERS)} (got {choice!r}).")
         return 2
     python = venv / "bin" / "python"
+    uv = None if choice == "pip" else find_uv(venv)
     if not python.exists():
-        make_venv(venv)
-
-    uv = None if choice == "pip" else find_uv(venv, python)
+        make_venv(venv, with_pip=choice == "pip" or not (uv or has_pip(sys.executable)))
+    if uv is None and choice != "pip":
+        uv = install_uv(venv, python)
     if uv is None and choice == "uv":
         say("IOI_INSTALLER=uv, but uv could not be had.")
         return 1
@@ -160,6 +178,7 @@ def main(argv):
             say(f"  uv failed (exit {failed}): installing with pip instead.")
             uv = None
     if not uv:
+        add_pip(python)
         say(f"Installing {requirements} with pip ...")
         failed = install_with_pip(python, requirements)
     if failed:
