@@ -23,32 +23,22 @@ help:
 	@echo "make backup     back up the database and media to one file in BACKUP_DIR (default backups/)"
 	@echo "make restore BACKUP=<file>  restore a backup (asks first; NOINPUT=1 does not)"
 
-$(BIN)/python:
-	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' \
-		|| { echo "Python 3.11 or newer is needed (found: $$($(PYTHON) --version))."; exit 1; }
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+# The venv and the packages: uv where it can be had, pip otherwise (IOI_INSTALLER=pip forces
+# pip). The stamps make a second `make run` skip the install unless a requirements file changed.
+INSTALL := $(PYTHON) bin/install_requirements.py $(VENV)
 
-# The stamps make a second `make run` skip the install unless a requirements file changed.
-$(VENV)/.runtime-installed: requirements.txt | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+$(VENV)/.runtime-installed: requirements.txt bin/install_requirements.py
+	@$(INSTALL) requirements.txt
 	@touch $@
 
-$(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+$(VENV)/.dev-installed: requirements.txt requirements-dev.txt bin/install_requirements.py
+	@$(INSTALL) requirements-dev.txt
 	@touch $@ $(VENV)/.runtime-installed
 
+# One start-up of Django sets up what is missing (a new database, migrations, the content) and
+# serves; a second run finds nothing to do (docs/first-run.md).
 run: $(VENV)/.runtime-installed
-	$(MANAGE) migrate --noinput
-	$(MANAGE) load_ioi_content --if-empty
-	@echo ""
-	@echo "  The site:  http://$(HOST):$(PORT)/"
-	@echo "  The admin: http://$(HOST):$(PORT)/admin/"
-	@if $(MANAGE) shell -c "from django.contrib.auth import get_user_model as u; import sys; sys.exit(0 if u().objects.filter(is_superuser=True).exists() else 1)" >/dev/null 2>&1; \
-		then echo "  Sign in with the account you made with 'make superuser'."; \
-		else echo "  No admin account yet: stop the server and run 'make superuser' to make one."; fi
-	@echo ""
-	$(MANAGE) runserver $(HOST):$(PORT)
+	@$(MANAGE) run_site $(HOST):$(PORT)
 
 # Coverage is measured on every run and printed per file; the 95% floor holds when the whole
 # suite runs (a subset chosen with PYTEST_ARGS would fall under it).
@@ -84,7 +74,7 @@ format: $(VENV)/.dev-installed
 	$(BIN)/ruff format .
 
 superuser: $(VENV)/.runtime-installed
-	$(MANAGE) migrate --noinput
+	@$(MANAGE) set_up_site
 	$(MANAGE) createsuperuser
 
 # wrk drives the load where it can be installed; bench/page_speed.py falls back to a Python client.

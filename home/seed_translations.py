@@ -1,10 +1,11 @@
 """The seed's Spanish: the seeded English pages and snippets translated through wagtail-localize,
 with the Spanish written in home/seed/es.po (docs/translation.md, "Seeded Spanish content").
 
-Each object is translated the way a translator's PO file would be: its translation source and
-translation records are made, the translation's PO is exported, every msgstr is filled from
-es.po by its msgid, the PO is imported and the Spanish version saved. So the Spanish pages are
-ordinary wagtail-localize translations: synced, and marked out of date when the English changes.
+Each object is translated as a translator's PO file would translate it: its translation source
+and translation records are made, each of the source's strings gets its Spanish from es.po (the
+rows wagtail-localize's PO import writes, made in one query: `fill_strings`) and the Spanish
+version is saved. So the Spanish pages are ordinary wagtail-localize translations: synced, and
+marked out of date when the English changes.
 
 es.po is keyed by the English text, not by wagtail-localize's paths (those name StreamField
 blocks by ids made afresh on every seeded site). Its one msgctxt, "slug", marks the part of an
@@ -13,10 +14,17 @@ address, which is worded differently from the same words in a title."""
 from pathlib import Path
 
 import polib
+from django.utils import timezone
 from wagtail.models import Locale, Page
-from wagtail_localize.models import Translation, TranslationSource
+from wagtail_localize.models import (
+    StringSegment,
+    StringTranslation,
+    Translation,
+    TranslationSource,
+)
 from wagtail_localize.segments import RelatedObjectSegmentValue, StringSegmentValue
 from wagtail_localize.segments.extract import extract_segments
+from wagtail_localize.strings import StringValue, validate_translation_links
 
 from home import seed_content as content
 from pages.contacts.models import Contact, ContactPurpose
@@ -178,15 +186,7 @@ class SpanishSeed:
         translation, _ = Translation.objects.update_or_create(
             source=source, target_locale=self.locale, defaults={"enabled": True}
         )
-        po = translation.export_po()
-        missing = []
-        for entry in po:
-            if entry.obsolete:
-                continue
-            entry.msgstr = self.catalogue.get(entry.msgid, entry.msgctxt) or ""
-            if not entry.msgstr:
-                missing.append(entry.msgid)
-        translation.import_po(po)
+        missing = self.fill_strings(source)
         if missing:
             self.warnings.append(
                 f"Spanish {describe(obj)} left partly in English: {SPANISH_CATALOGUE.name} has no "
@@ -202,3 +202,52 @@ class SpanishSeed:
             return spanish.specific
         translation.save_target(publish=True)
         return obj.get_translation(self.locale)
+
+    def fill_strings(self, source):
+        """Each of the source's strings in Spanish, in one query: the rows Translation.import_po
+        writes for a PO file with every msgstr filled (one string, in one place, in one language:
+        the place is a TranslationContext, a PO entry's msgctxt), checked as
+        StringTranslation.save checks them. import_po makes them one query at a time, three or
+        four each. Its post_save handler has nothing to do here: it renames an existing page in
+        the target language, and the seed translates only what has none. Returns the English left
+        without Spanish."""
+        now = timezone.now()
+        rows, missing = {}, []
+        segments = (
+            StringSegment.objects.filter(source=source)
+            .select_related("string", "context")
+            .order_by("order")
+        )
+        for segment in segments:
+            english = segment.string.data
+            spanish = self.catalogue.get(english, segment.context.path)
+            if not spanish:
+                missing.append(english)
+                continue
+            rows[segment.string_id, segment.context_id] = StringTranslation(
+                translation_of=segment.string,
+                locale=self.locale,
+                context=segment.context,
+                data=spanish,
+                translation_type=StringTranslation.TRANSLATION_TYPE_MANUAL,
+                updated_at=now,
+                has_error=not valid_translation(english, spanish),
+            )
+        StringTranslation.objects.bulk_create(
+            rows.values(),
+            update_conflicts=True,
+            unique_fields=["locale", "translation_of", "context"],
+            update_fields=["data", "translation_type", "tool_name", "last_translated_by"]
+            + ["updated_at", "has_error", "field_error"],
+        )
+        return missing
+
+
+def valid_translation(english, spanish):
+    """What StringTranslation.save checks: HTML it can read, and the English's links kept."""
+    try:
+        StringValue.from_translated_html(spanish)
+        validate_translation_links(english, spanish)
+    except ValueError:
+        return False
+    return True

@@ -6,15 +6,20 @@ version that exists and settings an editor has filled in are never touched, so a
 changes nothing.
 """
 
+from contextlib import contextmanager
 from datetime import date
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.db.models.signals import post_save
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.fields import StreamField
 from wagtail.models import Collection, Locale, Page, Site
+from wagtail.search import index
+from wagtail.search.signal_handlers import post_save_signal_handler as index_on_save
+from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from home import seed_content as content
 from home.models import FeaturedInitiative, HomePage
@@ -79,15 +84,17 @@ class Command(BaseCommand):
         if if_empty and HomePage.objects.exists():
             self.stdout.write("The site already has content: nothing loaded.")
             return
-        with transaction.atomic():
+        with transaction.atomic(), indexing_deferred():
             seeder = Seeder()
             seeder.run()
         moved = sync_default_site()
         if moved:
             self.stdout.write(moved)
         if seeder.created:
-            # In production Wagtail leaves search-index and reference-index updates to the task
-            # worker; a fresh site is searchable, and its "used by" lists complete, at once.
+            # Both indexes once, for everything, rather than once per save (a page is saved
+            # three or four times as it is made, published and translated). A fresh site is
+            # searchable, and its "used by" lists complete, at once; in production Wagtail
+            # leaves these updates to the task worker.
             call_command("update_index", verbosity=0)
             call_command("rebuild_references_index", verbosity=0)
         for warning in seeder.warnings:
@@ -98,6 +105,25 @@ class Command(BaseCommand):
             )
         else:
             self.stdout.write("Everything was already there: nothing changed.")
+
+
+@contextmanager
+def indexing_deferred():
+    """No search-index or reference-index update on each save while the seed runs: `handle`
+    rebuilds both when it is done. Wagtail's switch for the reference index holds for this thread
+    only; the search index's handler is disconnected for the whole process, as no switch exists,
+    and connected again afterwards (a management command, or a test, is the only thing running)."""
+    disconnected = [
+        model
+        for model in index.get_indexed_models()
+        if post_save.disconnect(index_on_save, sender=model)
+    ]
+    try:
+        with disable_reference_index_auto_update():
+            yield
+    finally:
+        for model in disconnected:
+            post_save.connect(index_on_save, sender=model)
 
 
 def bind_streams(obj):
