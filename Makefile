@@ -25,13 +25,13 @@ help:
 
 # The venv and the packages: uv where it can be had, pip otherwise (IOI_INSTALLER=pip forces
 # pip). The stamps make a second `make run` skip the install unless a requirements file changed.
-INSTALL := $(PYTHON) bin/install_requirements.py $(VENV)
+INSTALL := $(PYTHON) .ci/install_requirements.py $(VENV)
 
-$(VENV)/.runtime-installed: requirements.txt bin/install_requirements.py
+$(VENV)/.runtime-installed: requirements.txt .ci/install_requirements.py
 	@$(INSTALL) requirements.txt
 	@touch $@
 
-$(VENV)/.dev-installed: requirements.txt requirements-dev.txt bin/install_requirements.py
+$(VENV)/.dev-installed: requirements.txt requirements-dev.txt .ci/install_requirements.py
 	@$(INSTALL) requirements-dev.txt
 	@touch $@ $(VENV)/.runtime-installed
 

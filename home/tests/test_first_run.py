@@ -1,5 +1,5 @@
 """`make run` on a fresh clone (docs/first-run.md): the installer takes uv where it can have it and
-pip where it cannot (bin/install_requirements.py), a new database is built aside and moved into
+pip where it cannot (.ci/install_requirements.py), a new database is built aside and moved into
 place only when complete, and `run_site` sets the site up and serves it in one start-up of
 Django. No test here reaches the internet: packages come from a wheel the test makes."""
 
@@ -22,7 +22,7 @@ from conftest import build_site, clean_env
 from home import site_setup
 from pages.tests.servers import ROOT, free_port, stop, wait_for
 
-INSTALLER = ROOT / "bin" / "install_requirements.py"
+INSTALLER = ROOT / ".ci" / "install_requirements.py"
 PROBE = "ioi_probe"
 
 

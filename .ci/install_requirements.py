@@ -3,7 +3,7 @@
 with uv where uv is there or can be installed, with pip otherwise (docs/dependencies.md,
 "How packages are installed").
 
-    python3 bin/install_requirements.py .venv requirements.txt
+    python3 .ci/install_requirements.py .venv requirements.txt
 
 IOI_INSTALLER=pip always installs with pip; IOI_INSTALLER=uv fails if uv cannot be had; unset (or
 "auto"), uv is tried first and pip is the fallback. uv does not read pip's configuration, so it is
@@ -11,7 +11,9 @@ given pip's own settings (indexes, find-links, constraints, certificate), read t
 install the same versions from the same places.
 
 The Makefile runs this, so `make run`, `make test` and CI install the same way. It is a script of
-its own, outside the Makefile, so that it can be read and tested (pages/tests/test_first_run.py).
+its own, outside the Makefile, so that it can be read and tested (home/tests/test_first_run.py).
+It lives in .ci/, beside CI's own script, because the top level holds only the site and the
+folders the team agreed on (.ci/, bench/, docs/).
 """
 
 import json
