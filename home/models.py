@@ -3,11 +3,11 @@ from django.db.models import F, Q
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.api import APIField
-from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from pages.blocks import BodyBlock, call_to_action_stream
+from pages.fields import RichTextField, StreamField
 from pages.links.panels import LinkProblemsPanel
 from pages.models.base import (
     INTRODUCTION_FEATURES,

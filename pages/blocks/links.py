@@ -5,7 +5,7 @@ from django.forms.utils import ErrorList
 from wagtail import blocks
 from wagtail.snippets.blocks import SnippetChooserBlock
 
-from pages.fields import web_url_validator
+from pages.fields import safe_url, web_url_validator
 
 
 class LinkStructValue(blocks.StructValue):
@@ -19,13 +19,15 @@ class LinkStructValue(blocks.StructValue):
     # Not `url`: templates look up dict keys before attributes, and `url` is a child block.
     @property
     def href(self):
+        """Where the link goes, through the gate on stored addresses (pages/fields.py), or
+        None: every template leaves such a link out."""
         page, link = self.localized_page or self.get("page"), self.get("link")
         if page is not None:
             # A deleted page comes back as None; an unpublished one is not linked to.
-            return page.url if page.live else None
+            return (safe_url(page.url) or None) if page.live else None
         if link is not None:
-            return link.url or None
-        return self.get("url") or None
+            return safe_url(link.url) or None
+        return safe_url(self.get("url")) or None
 
     @property
     def text(self):
@@ -61,6 +63,13 @@ class LinkBlock(blocks.StructBlock):
         help_text="The words people click. Required for a web address; for a page or a link, "
         "leave it empty to use its title. Make it make sense on its own (not 'click here').",
     )
+
+    def get_api_representation(self, value, context=None):
+        # A web address stored by code goes out through the same gate as on the page.
+        data = super().get_api_representation(value, context)
+        if data.get("url"):
+            data["url"] = safe_url(data["url"]) or None
+        return data
 
     def clean(self, value):
         value = super().clean(value)

@@ -5,6 +5,7 @@ to something sensible, so a page an editor left half-described still describes i
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 
+from pages.fields import safe_url
 from pages.models.news import NewsPage
 from pages.models.research import PublicationPage
 from pages.models.site_settings import OrganisationWording
@@ -40,7 +41,7 @@ def _person_or_organisation(author):
         person = {"@type": "Person", "name": author.person.name}
         if author.person.family_name and author.person.given_names:
             person.update(familyName=author.person.family_name, givenName=author.person.given_names)
-        if author.person.orcid:
+        if author.person.orcid_url:
             person["sameAs"] = author.person.orcid_url
         return person
     return {"@type": "Organization", "name": author.organisation}
@@ -61,19 +62,19 @@ def publication_data(page, org, request, canonical, description):
         "publisher": {"@type": "Organization", "name": org.organisation_name},
         "inLanguage": "en",
     }
-    if page.doi:
+    if page.doi_url:
         data["identifier"] = {
             "@type": "PropertyValue",
             "propertyID": "DOI",
-            "value": page.doi,
+            "value": page.valid_doi,
             "url": page.doi_url,
         }
         data["sameAs"] = page.doi_url
     elif page.other_identifier:
         data["identifier"] = page.other_identifier
-    if page.licence_url:
+    if safe_url(page.licence_url):
         data["license"] = page.licence_url
-    if page.full_text is not None:
+    if page.full_text is not None and safe_url(page.full_text.url):
         data["encoding" if page.publication_type == "dataset" else "associatedMedia"] = {
             "@type": "MediaObject",
             "contentUrl": absolute_url(request, page.full_text.url),
@@ -116,7 +117,7 @@ def structured_data(page, org, request, ancestors, canonical, description):
             data["description"] = tagline
         if org.contact_email:
             data["email"] = org.contact_email
-        profiles = [p.value["url"] for p in org.social_profiles if p.value.get("url")]
+        profiles = [url for p in org.social_profiles if (url := safe_url(p.value.get("url")))]
         if profiles:
             data["sameAs"] = profiles
         return [data]

@@ -4,12 +4,12 @@ from django.utils.translation import pgettext_lazy
 from wagtail.admin.panels import FieldPanel, HelpPanel
 from wagtail.api import APIField
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
-from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
 from pages.blocks import BodyBlock
 from pages.contacts.models import Contact
+from pages.fields import RichTextField, StreamField, safe_url
 from pages.links.panels import LinkProblemsPanel
 from pages.translation.locales import in_active_language
 
@@ -91,8 +91,8 @@ class ContactPage(PreviewedAsServed, OneQueryViewRestrictions, RoutablePageMixin
             "@type": "Organization",
             "name": org.organisation_name,
         }
-        if org.website_url:
-            data["url"] = org.website_url
+        if website := safe_url(org.website_url):
+            data["url"] = website
         if org.contact_email:
             data["email"] = org.contact_email
         points = []

@@ -1,22 +1,25 @@
 import json
+import logging
 
 from django.db import models
 from django.http import Http404, HttpResponse
+from django.urls import NoReverseMatch
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.api import APIField
 from wagtail.contrib.routable_page.models import RoutablePageMixin, re_path
-from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from pages.blocks import BodyBlock, DatasetsBlock
-from pages.fields import WebURLField
+from pages.fields import RichTextField, SafeURLAPIField, StreamField, WebURLField
 from pages.links.panels import LinkProblemsPanel
 from pages.translation.locales import TranslatableSnippetMixin
 
 from .base import HOME_PAGE, INTRODUCTION_FEATURES, OneQueryViewRestrictions, PreviewedAsServed
+
+logger = logging.getLogger(__name__)
 
 
 class ImpactHighlight(TranslatableSnippetMixin, Orderable):
@@ -50,7 +53,13 @@ class ImpactHighlight(TranslatableSnippetMixin, Orderable):
         FieldPanel("description"),
         MultiFieldPanel([FieldPanel("source_url"), FieldPanel("source_title")], heading="Source"),
     ]
-    api_fields = ["figure", "label", "description", "source_url", "source_title"]
+    api_fields = [
+        "figure",
+        "label",
+        "description",
+        APIField("source_url", serializer=SafeURLAPIField()),
+        "source_title",
+    ]
     translatable_fields = [
         TranslatableField("figure"),
         TranslatableField("label"),
@@ -134,13 +143,26 @@ class ImpactPage(PreviewedAsServed, OneQueryViewRestrictions, RoutablePageMixin,
         raise Http404("No such dataset.")
 
     def data_path(self, filename):
-        # Wagtail's routes end in a slash; a file's address does not (ioisite/urls.py).
-        return self.reverse_subpage("data", kwargs={"filename": filename}).rstrip("/")
+        """The file's address below the page, or None when there is none: a dataset whose slug
+        was written by code with characters its validator refuses has no file, and its links
+        are left out (with a warning) rather than the page failing."""
+        try:
+            # Wagtail's routes end in a slash; a file's address does not (ioisite/urls.py).
+            return self.reverse_subpage("data", kwargs={"filename": filename}).rstrip("/")
+        except NoReverseMatch:
+            logger.warning(
+                "Impact page %s: the data file %r has no address (a dataset slug its validator "
+                "would refuse); its links are left out.",
+                self.pk,
+                filename,
+            )
+            return None
 
     def data_url(self, filename):
         # Relative when Wagtail cannot name the page's address (its site's root paths are being
         # rebuilt): on the page itself, "data/<file>" still resolves to the same file.
-        return (self.url or "") + self.data_path(filename)
+        path = self.data_path(filename)
+        return None if path is None else (self.url or "") + path
 
     @property
     def data_package_url(self):
@@ -148,14 +170,14 @@ class ImpactPage(PreviewedAsServed, OneQueryViewRestrictions, RoutablePageMixin,
 
     def open_data(self):
         """Each dataset with the addresses of its files, for the "Open data" section."""
-        return [
-            {
-                "dataset": value,
-                "csv": self.data_url(f"{value['slug']}.csv"),
-                "json": self.data_url(f"{value['slug']}.json"),
-            }
-            for value in self.dataset_values()
-        ]
+        files = []
+        for value in self.dataset_values():
+            csv = self.data_url(f"{value['slug']}.csv")
+            if csv is not None:
+                files.append(
+                    {"dataset": value, "csv": csv, "json": self.data_url(f"{value['slug']}.json")}
+                )
+        return files
 
     @property
     def data_files(self):
@@ -165,10 +187,11 @@ class ImpactPage(PreviewedAsServed, OneQueryViewRestrictions, RoutablePageMixin,
             {
                 "slug": value["slug"],
                 "title": value["title"],
-                "csv": base + self.data_path(f"{value['slug']}.csv"),
+                "csv": base + csv,
                 "json": base + self.data_path(f"{value['slug']}.json"),
             }
             for value in self.dataset_values()
+            if (csv := self.data_path(f"{value['slug']}.csv")) is not None
         ]
         package = base + self.data_path(self.DATA_PACKAGE) if files else None
         return {"datasets": files, "data_package": package}
@@ -180,7 +203,7 @@ class ImpactPage(PreviewedAsServed, OneQueryViewRestrictions, RoutablePageMixin,
             for value in self.dataset_values()
             for extension in ("csv", "json")
         ]
-        return ["/"] + ["/" + self.data_path(name) for name in names]
+        return ["/"] + ["/" + path for name in names if (path := self.data_path(name))]
 
     @re_path(r"^data/(?P<filename>[a-z0-9-]{1,60}\.(?:csv|json))/$", name="data")
     def data(self, request, filename):

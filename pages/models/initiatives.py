@@ -4,12 +4,12 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.api import APIField
-from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from pages.blocks import BodyBlock, call_to_action_stream, related_links_stream
+from pages.fields import RichTextField, StreamField
 from pages.links.panels import LinkProblemsPanel
 
 from .base import (

@@ -13,12 +13,12 @@ from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import Tag, TaggedItemBase
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.api import APIField
-from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from pages.blocks import BodyBlock
+from pages.fields import RichTextField, StreamField
 from pages.links.panels import LinkProblemsPanel
 from pages.people.models import Authorship
 

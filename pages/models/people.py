@@ -6,10 +6,10 @@ from django.http import Http404
 from wagtail.admin.panels import FieldPanel
 from wagtail.api import APIField
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
-from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
+from pages.fields import RichTextField
 from pages.people.models import Person
 from pages.translation.locales import in_active_language
 

@@ -1,9 +1,11 @@
 """Research at /research/: one page per publication, each citable (APA, BibTeX, RIS, CSL-JSON) and
 described for scholarly indexes; the index lists them newest first, by type and by year."""
 
+import logging
 from urllib.parse import urlencode
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Prefetch
@@ -17,17 +19,16 @@ from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.api import APIField
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
-from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page, PageManager
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from pages.blocks import BodyBlock
-from pages.fields import WebURLField
+from pages.fields import RichTextField, SafeURLAPIField, StreamField, WebURLField
 from pages.links.panels import LinkProblemsPanel
 from pages.people.models import Authorship
 from pages.scholarly import citations
-from pages.scholarly.identifiers import DOIField
+from pages.scholarly.identifiers import DOIField, validate_doi
 from pages.scholarly.licences import LICENCE_CHOICES, LICENCES
 
 from .base import (
@@ -57,6 +58,8 @@ DATE_PRECISIONS = [
 ]
 # The years a reader may filter by: anything else in ?year= is no filter at all.
 YEARS = range(1990, 2200)
+
+logger = logging.getLogger(__name__)
 
 
 def authors_prefetch(queryset_model):
@@ -305,10 +308,10 @@ class PublicationPage(
         APIField("authors"),
         APIField("abstract"),
         APIField("doi"),
-        APIField("repository_url"),
+        APIField("repository_url", serializer=SafeURLAPIField()),
         APIField("other_identifier"),
         APIField("licence"),
-        APIField("licence_url"),
+        APIField("licence_url", serializer=SafeURLAPIField()),
         *HeroImageMixin.api_hero_fields,
         APIField("body"),
     ]
@@ -322,6 +325,54 @@ class PublicationPage(
     class Meta:
         verbose_name = "publication"
 
+    # Stored values their validators would refuse (written by code) are read as the nearest
+    # sensible value, or left out, with a warning: the page still renders.
+
+    def _stored_choice(self, name, choices, fallback):
+        value = getattr(self, name)
+        if value in dict(choices):
+            return value
+        logger.warning(
+            "Publication %s: its %s %r is not one of the choices; %r is used instead.",
+            self.pk,
+            name,
+            value,
+            fallback,
+        )
+        return fallback
+
+    @cached_property
+    def precision(self):
+        """How much of the date is known: 'day', 'month' or 'year'."""
+        return self._stored_choice("published_precision", DATE_PRECISIONS, "day")
+
+    @cached_property
+    def kind(self):
+        """The publication type, one of PUBLICATION_TYPES."""
+        return self._stored_choice("publication_type", PUBLICATION_TYPES, "report")
+
+    @cached_property
+    def licence_terms(self):
+        """The licence's name and address, or None for a licence that is not one of the
+        choices (its code is shown, with no link)."""
+        self._stored_choice("licence", LICENCE_CHOICES, None)
+        return LICENCES.get(self.licence)
+
+    @cached_property
+    def valid_doi(self):
+        """The DOI, or "" for none or one its validator would refuse (left out, with a
+        warning)."""
+        if not self.doi:
+            return ""
+        try:
+            validate_doi(self.doi)
+        except ValidationError:
+            logger.warning(
+                "Publication %s: its DOI %r is not a DOI; it is left out.", self.pk, self.doi
+            )
+            return ""
+        return self.doi
+
     # What readers see
 
     @property
@@ -331,7 +382,7 @@ class PublicationPage(
         if self.published_on is None:
             return ""
         formats = {"day": "DATE_FORMAT", "month": "YEAR_MONTH_FORMAT", "year": "Y"}
-        return date_format(self.published_on, formats[self.published_precision])
+        return date_format(self.published_on, formats[self.precision])
 
     @property
     def date_parts(self):
@@ -339,7 +390,7 @@ class PublicationPage(
         if self.published_on is None:
             return ()
         parts = (self.published_on.year, self.published_on.month, self.published_on.day)
-        return parts[: {"year": 1, "month": 2, "day": 3}[self.published_precision]]
+        return parts[: {"year": 1, "month": 2, "day": 3}[self.precision]]
 
     @property
     def iso_date(self):
@@ -348,15 +399,15 @@ class PublicationPage(
 
     @property
     def doi_url(self):
-        return f"https://doi.org/{self.doi}" if self.doi else ""
+        return f"https://doi.org/{self.valid_doi}" if self.valid_doi else ""
 
     @property
     def licence_label(self):
-        return LICENCES[self.licence].label
+        return self.licence_terms.label if self.licence_terms else self.licence
 
     @property
     def licence_url(self):
-        return LICENCES[self.licence].url
+        return self.licence_terms.url if self.licence_terms else ""
 
     @cached_property
     def full_text_description(self):
@@ -379,12 +430,12 @@ class PublicationPage(
         org = OrganisationSettings.load(request_or_site=request)
         return citations.csl_item(
             key=self.slug,
-            kind=self.publication_type,
+            kind=self.kind,
             title=self.title,
             authors=[author.csl_name() for author in self.ordered_authors()],
             issued=self.date_parts,
             publisher=org.organisation_name,
-            doi=self.doi,
+            doi=self.valid_doi,
             url=self.get_full_url(request),
             abstract=self.abstract,
             genre=self.get_publication_type_display(),

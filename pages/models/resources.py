@@ -1,10 +1,10 @@
 from django.core.paginator import Paginator
 from wagtail.admin.panels import FieldPanel
 from wagtail.api import APIField
-from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
+from pages.fields import RichTextField
 from pages.links.models import Link, LinkCategory
 from pages.translation.locales import in_active_language
 

@@ -4,10 +4,9 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, HelpPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
-from wagtail.fields import StreamField
 
 from pages.blocks import LinkBlock
-from pages.fields import WebURLField, web_url_validator
+from pages.fields import StreamField, WebURLField, web_url_validator
 from pages.translation.locales import (
     TranslatableSnippetMixin,
     active_language,

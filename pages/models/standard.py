@@ -1,11 +1,11 @@
 from django.db import models
 from wagtail.admin.panels import FieldPanel
 from wagtail.api import APIField
-from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
 from pages.blocks import BodyBlock
+from pages.fields import StreamField
 from pages.links.panels import LinkProblemsPanel
 
 from .base import HOME_PAGE, OneQueryViewRestrictions, PreviewedAsServed

@@ -1,8 +1,11 @@
 """A person who writes for IOI: chosen as an author of publications and news posts, with a
 profile page listing their work (pages/models/people.py)."""
 
+import logging
+
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.functional import cached_property
 from django.utils.text import slugify
 from django.utils.translation import gettext
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
@@ -10,8 +13,10 @@ from wagtail.api import APIField
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
-from pages.scholarly.identifiers import ORCIDField
+from pages.scholarly.identifiers import ORCIDField, validate_orcid
 from pages.translation.locales import TranslatableSnippetMixin
+
+logger = logging.getLogger(__name__)
 
 
 class Person(TranslatableSnippetMixin, index.Indexed, models.Model):
@@ -113,9 +118,18 @@ class Person(TranslatableSnippetMixin, index.Indexed, models.Model):
     def alt_text(self):
         return self.photo_alt or gettext("Portrait of %(name)s") % {"name": self.name}
 
-    @property
+    @cached_property
     def orcid_url(self):
-        return f"https://orcid.org/{self.orcid}" if self.orcid else ""
+        """Their ORCID iD's address, or "" for none or one its validator would refuse
+        (written by code: left out, with a warning)."""
+        if not self.orcid:
+            return ""
+        try:
+            validate_orcid(self.orcid)
+        except ValidationError:
+            logger.warning("Person %s: %r is not an ORCID iD; it is left out.", self.pk, self.orcid)
+            return ""
+        return f"https://orcid.org/{self.orcid}"
 
     def csl_name(self):
         return {"family": self.family_name, "given": self.given_names}

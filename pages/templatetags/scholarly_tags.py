@@ -4,6 +4,7 @@ that Google Scholar's inclusion guidelines ask for."""
 from django import template
 
 from pages.discovery.site_address import absolute_url
+from pages.fields import safe_url
 from pages.models.site_settings import OrganisationSettings
 
 register = template.Library()
@@ -36,9 +37,10 @@ def citation_meta(context):
             tags.append(("citation_technical_report_number", page.other_identifier))
     else:
         tags.append(("citation_publisher", org.organisation_name))
-    if page.full_text_is_pdf:
+    if page.full_text_is_pdf and safe_url(page.full_text.url):
         tags.append(("citation_pdf_url", absolute_url(request, page.full_text.url)))
-    if page.doi:
-        tags.append(("citation_doi", page.doi))
-    tags.append(("citation_abstract_html_url", page.get_full_url(request)))
+    if page.valid_doi:
+        tags.append(("citation_doi", page.valid_doi))
+    if address := safe_url(page.get_full_url(request)):
+        tags.append(("citation_abstract_html_url", address))
     return {"tags": tags}

@@ -17,6 +17,7 @@ from pages.discovery.metadata import (
     structured_data,
 )
 from pages.discovery.site_address import absolute_url
+from pages.fields import safe_url as gated_url
 from pages.models.base import public_pages
 from pages.models.site_settings import OrganisationSettings
 from pages.translation.alternates import (
@@ -153,6 +154,13 @@ def language_switcher(context):
             url = language_home_url(language)
         links.append({"language": language, "name": name, "url": url})
     return {"links": links}
+
+
+@register.filter
+def safe_url(value):
+    """The gate every address drawn from stored data passes on its way into an `href` or
+    `src` (pages/fields.py: safe_url): the address, or "" for one a reader must not follow."""
+    return gated_url(value)
 
 
 @register.filter

@@ -5,6 +5,7 @@ with the MDN HTTP Observatory's rules. docs/security.md explains the choices."""
 
 import json
 import os
+import re
 import subprocess
 import sys
 from datetime import timedelta
@@ -21,11 +22,25 @@ from wagtail.documents.models import Document
 from wagtail.images.models import Image
 from wagtail.models import Collection, PageViewRestriction
 
-from conftest import PASSWORD, add_page, paragraph
+from conftest import PASSWORD, add_page, make_document, paragraph
 from pages.blocks import LinkBlock
 from pages.contacts.models import Contact
 from pages.links.models import Link
-from pages.models import ImpactHighlight, InitiativePage, OrganisationSettings, StandardPage
+from pages.models import (
+    ImpactHighlight,
+    InitiativePage,
+    OrganisationSettings,
+    ResourcesPage,
+    StandardPage,
+)
+from pages.tests.hostile import (
+    HOSTILE_HTML,
+    HOSTILE_URLS,
+    SAFE_URLS,
+    WORDS_OF_HOSTILE_HTML,
+    unfollowable_in_html,
+    unfollowable_in_json,
+)
 from pages.tests.observatory import score
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -393,6 +408,362 @@ def test_a_script_address_typed_into_rich_text_is_dropped(url):
     }
     html = ContentstateConverter(features=["link"]).to_database_format(json.dumps(state))
     assert "script:" not in html.lower() and "data:" not in html.lower()
+
+
+# The gate on the way out: an address stored by code is never followed, whatever it says
+
+
+@pytest.mark.parametrize("url", HOSTILE_URLS)
+def test_the_gate_drops_every_spelling_of_a_script_or_offsite_address(url, caplog):
+    from pages.fields import safe_url
+
+    with caplog.at_level("WARNING", logger="pages.fields"):
+        assert safe_url(url) == ""
+    assert len(caplog.records) == 1 and repr(url) in caplog.records[0].getMessage()
+
+
+@pytest.mark.parametrize("url", SAFE_URLS)
+def test_the_gate_keeps_web_mail_phone_and_site_addresses_as_they_are(url):
+    from pages.fields import safe_url
+
+    assert safe_url(url) == url
+    assert safe_url(f"  {url}\n") == url  # as a browser reads it
+
+
+# Templates whose addresses are made by the site, never read from stored data.
+NOT_STORED = {
+    "staff_auth/enrol_authenticator.html": {"qr_code"},  # the QR code drawn as a data: image
+    "staff_auth/recovery_codes.html": {"next"},  # checked by Wagtail's next-URL rules
+    "email/contact_message.html": {"admin_url"},  # reverse()
+    "pages/contact_page_thanks.html": {"url", "home_url"},  # gated in the `with`; {% url %}
+    "pages/search.html": {"home_url"},  # {% url %}
+    "pages/research_index_page.html": {"all_url"},  # {% pageurl %}
+    "pages/contact_not_stored.html": {"request.path"},  # the address just asked for
+    "500.html": {"home_url"},  # {% url %}
+    "pages/admin/broken_links_panel.html": {"report_url"},  # reverse()
+    "pages/admin/new_messages_panel.html": {"listing_url"},  # reverse()
+    "pages/admin/submit_translation.html": {"preview_url", "edit_url", "next_url"},
+    "pages/admin/out_of_date_translations_panel.html": {"row.sync_url", "row.edit_url"},
+}
+
+
+def test_every_address_a_template_draws_from_data_passes_the_gate():
+    """An attribute a browser follows or loads, whose value starts with a variable (so the
+    variable decides the scheme), must pass the variable through |safe_url (or take it from a
+    `{% with x=...|safe_url %}`)."""
+    attribute = re.compile(r'\b(?:href|src|action|formaction)="\{\{\s*([^}]*?)\s*\}\}')
+    gated_with = re.compile(r"\{% with (\w+)=[^%]*\|safe_url %\}")
+    ungated = []
+    for path in sorted((ROOT / "templates").rglob("*.html")):
+        name = str(path.relative_to(ROOT / "templates"))
+        text = path.read_text()
+        gated = {*gated_with.findall(text), *NOT_STORED.get(name, ())}
+        for expression in attribute.findall(text):
+            variable, *filters = [part.strip() for part in expression.split("|")]
+            if "safe_url" not in filters and variable not in gated:
+                ungated.append(f"{name}: {expression}")
+    assert ungated == []
+
+
+def store_hostile_addresses(url, tree, organisation):
+    """`url` written by code, as the shell or an importer writes it (no full_clean), into every
+    field that holds an address: settings, the footer's links, the link library, link blocks
+    in bodies, related links and calls to action, impact sources, a publication's repository,
+    and the link checker's report."""
+    from pages.links.models import CheckedURL, URLUsage
+    from pages.models import OrganisationWording, PublicationPage
+
+    organisation.newsletter_url = url
+    organisation.website_url = url
+    organisation.social_profiles = [
+        {"type": "profile", "value": {"service": "other", "url": url, "label": "Hostile profile"}}
+    ]
+    organisation.save()
+    wording = OrganisationWording.objects.get()
+    wording.footer_links = [{"type": "link", "value": {"url": url, "title": "Hostile footer"}}]
+    wording.save()
+    library = Link.objects.create(title="Hostile library link", url=url)
+    link_value = {"page": None, "link": None, "url": url, "title": "Hostile block link"}
+    about = StandardPage.objects.get(pk=tree.about.pk)
+    about.body = [
+        {"type": "link_list", "value": {"heading": "Links", "links": [link_value]}},
+        {
+            "type": "call_to_action",
+            "value": {"heading": "Act", "text": "", "link": {**link_value, "title": "Act now"}},
+        },
+    ]
+    about.save(clean=False)
+    initiative = InitiativePage.objects.get(pk=tree.initiatives[0].pk)
+    initiative.related_links = [
+        {"type": "link", "value": link_value},
+        {"type": "link", "value": {"page": None, "link": library.pk, "url": "", "title": ""}},
+    ]
+    initiative.call_to_action = [
+        {"type": "call_to_action", "value": {"heading": "Act", "text": "", "link": link_value}}
+    ]
+    initiative.save(clean=False)
+    ImpactHighlight.objects.filter(page=tree.impact).update(source_url=url)
+    publication = PublicationPage.objects.get(pk=tree.publications[0].pk)
+    publication.repository_url = url
+    publication.save(clean=False)
+    CheckedURL.objects.create(url=url, status="broken", final_url=url)
+    URLUsage.objects.create(url=url, label="Hostile usage", edit_url=url)
+    return publication
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", HOSTILE_URLS)
+def test_a_hostile_address_stored_by_code_reaches_no_page_feed_or_api_answer(
+    client, admin_client, site_tree, organisation, url
+):
+    add_page(site_tree.home, ResourcesPage, title="Resources")
+    publication = store_hostile_addresses(url, site_tree, organisation)
+    paths = [
+        *PUBLIC,
+        "/resources/",
+        "/research/",
+        publication.url,
+        "/news/",
+        site_tree.posts[0].url,
+        "/people/",
+    ]
+    for path in paths:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert unfollowable_in_html(response.content.decode()) == [], path
+        assert 'href=""' not in response.content.decode(), path  # left out, never emptied
+    assert "Hostile library link" in client.get("/resources/").content.decode()
+    html = client.get("/about/").content.decode()
+    assert "Hostile block link" not in html and "Act now" not in html  # left out, not emptied
+    for path in [
+        "/api/v2/pages/?fields=*&limit=50",
+        f"/api/v2/pages/{publication.pk}/",
+        f"/api/v2/pages/{site_tree.impact.pk}/",
+        f"/api/v2/pages/{site_tree.about.pk}/",
+        f"/api/v2/pages/{site_tree.initiatives[0].pk}/",
+    ]:
+        assert unfollowable_in_json(client.get(path).json()) == [], path
+    report = admin_client.get("/admin/reports/link-health/").content.decode()
+    assert [f for f in unfollowable_in_html(report) if "alert" in f or "evil" in f] == []
+
+
+# Rich text: cleaned to the editor's allow-list whenever it is written
+
+
+def hostile_is_gone(stored):
+    lowered = stored.lower()
+    for trace in ("<script", "onerror", "onclick", "onload", "onmouseover", "javascript",
+                  "<iframe", "<svg", "<style", "style=", "<object", "<form", "formaction",
+                  "data:", "<img", "class="):  # fmt: skip
+        assert trace not in lowered, (trace, stored)
+    for words in WORDS_OF_HOSTILE_HTML:
+        assert words in stored  # the words stay; only the markup goes
+
+
+@pytest.mark.django_db
+def test_hostile_rich_text_written_through_the_orm_reads_back_clean(site_tree):
+    from django.core import serializers
+    from wagtail.models import Revision
+
+    index = InitiativePage.objects.get(pk=site_tree.initiatives[0].pk)
+    intro = site_tree.index
+
+    made = add_page(site_tree.home, StandardPage, title="Made", body=[paragraph(HOSTILE_HTML)])
+    index.body = [paragraph(HOSTILE_HTML)]
+    index.save(clean=False)  # save()
+    intro.introduction = HOSTILE_HTML
+    intro.save(clean=False)
+    written = {
+        "create": lambda: StandardPage.objects.get(pk=made.pk).body.raw_data[0]["value"],
+        "save, stream": lambda: InitiativePage.objects.get(pk=index.pk).body.raw_data[0]["value"],
+        "save, field": lambda: type(intro).objects.get(pk=intro.pk).introduction,
+    }
+    for read in written.values():
+        hostile_is_gone(read())
+    assert intro.introduction == type(intro).objects.get(pk=intro.pk).introduction  # in memory
+
+    # QuerySet.update(), which calls no save()
+    type(intro).objects.filter(pk=intro.pk).update(introduction=HOSTILE_HTML)
+    hostile_is_gone(type(intro).objects.get(pk=intro.pk).introduction)
+    StandardPage.objects.filter(pk=made.pk).update(body=[paragraph(HOSTILE_HTML)])
+    hostile_is_gone(StandardPage.objects.get(pk=made.pk).body.raw_data[0]["value"])
+    StandardPage.objects.filter(pk=made.pk).update(body=json.dumps([paragraph(HOSTILE_HTML)]))
+    hostile_is_gone(StandardPage.objects.get(pk=made.pk).body.raw_data[0]["value"])
+
+    # A fixture (loaddata saves with raw=True)
+    fixture = json.loads(serializers.serialize("json", [type(intro).objects.get(pk=intro.pk)]))
+    fixture[0]["fields"]["introduction"] = HOSTILE_HTML
+    for loaded in serializers.deserialize("json", json.dumps(fixture)):
+        loaded.save()
+    hostile_is_gone(type(intro).objects.get(pk=intro.pk).introduction)
+
+    # A revision, made from the page or written by code, and the page published from it
+    intro.introduction = HOSTILE_HTML
+    revision = intro.save_revision(clean=False)
+    hostile_is_gone(Revision.objects.get(pk=revision.pk).content["introduction"])
+    content = {**revision.content, "introduction": HOSTILE_HTML}
+    content["pk"] = intro.pk
+    written_by_code = Revision.objects.create(
+        content_type=revision.content_type,
+        base_content_type=revision.base_content_type,
+        object_id=revision.object_id,
+        content=content,
+    )
+    hostile_is_gone(Revision.objects.get(pk=written_by_code.pk).content["introduction"])
+    stream = StandardPage.objects.get(pk=made.pk)
+    stream.body = [paragraph(HOSTILE_HTML)]
+    stream_revision = stream.save_revision(clean=False)
+    hostile_is_gone(
+        json.loads(Revision.objects.get(pk=stream_revision.pk).content["body"])[0]["value"]
+    )
+    written_by_code.publish()
+    hostile_is_gone(type(intro).objects.get(pk=intro.pk).introduction)
+
+
+def test_rich_text_nested_in_structs_lists_and_streams_is_cleaned():
+    from wagtail import blocks
+
+    from pages.fields import clean_stream_data
+
+    nested = blocks.StreamBlock(
+        [
+            (
+                "section",
+                blocks.StructBlock(
+                    [
+                        ("text", blocks.RichTextBlock(features=["bold"])),
+                        ("items", blocks.ListBlock(blocks.RichTextBlock(features=["bold"]))),
+                        ("inner", blocks.StreamBlock([("p", blocks.RichTextBlock())])),
+                    ]
+                ),
+            )
+        ]
+    )
+    data = [
+        {
+            "type": "section",
+            "value": {
+                "text": HOSTILE_HTML,
+                "items": [{"type": "item", "value": HOSTILE_HTML, "id": "1"}, HOSTILE_HTML],
+                "inner": [{"type": "p", "value": HOSTILE_HTML}],
+            },
+        }
+    ]
+    value = clean_stream_data(nested, data)[0]["value"]
+    for stored in (value["text"], value["items"][0]["value"], value["items"][1]):
+        hostile_is_gone(stored)
+        assert "<a" not in stored  # "link" is not among these blocks' features
+    hostile_is_gone(value["inner"][0]["value"])
+
+
+def editor_html(features, blocks_, entities):
+    from wagtail.admin.rich_text.converters.contentstate import ContentstateConverter
+
+    state = {"blocks": blocks_, "entityMap": entities}
+    return ContentstateConverter(features=features).to_database_format(json.dumps(state))
+
+
+def editor_block(key, text, kind="unstyled", styles=(), entities=()):
+    return {
+        "key": key,
+        "text": text,
+        "type": kind,
+        "depth": 0,
+        "inlineStyleRanges": [{"offset": o, "length": n, "style": s} for o, n, s in styles],
+        "entityRanges": [{"offset": o, "length": n, "key": k} for o, n, k in entities],
+    }
+
+
+@pytest.mark.django_db
+def test_what_the_editor_writes_survives_byte_for_byte(site_tree):
+    from pages.models.base import INTRODUCTION_FEATURES
+
+    document = make_document()
+    text = 'Tom & Jerry\'s "quote" <tag> café\u00a0and more'
+    links = {
+        "0": {"type": "LINK", "mutability": "MUTABLE", "data": {"url": "https://example.org/?a=1&b=2"}},
+        "1": {"type": "LINK", "mutability": "MUTABLE", "data": {"id": site_tree.about.pk}},
+        "2": {"type": "LINK", "mutability": "MUTABLE", "data": {"url": "mailto:info@example.org"}},
+        "3": {"type": "DOCUMENT", "mutability": "MUTABLE", "data": {"id": document.pk}},
+    }  # fmt: skip
+    styled = [(0, 3, "BOLD"), (4, 1, "ITALIC")]
+    linked = [(6, 5, 0), (12, 7, 1), (20, 5, 2)]
+    introduction = editor_html(
+        INTRODUCTION_FEATURES,
+        [editor_block("a1b2c", text, styles=styled, entities=linked),
+         editor_block("d3e4f", "line\nbreak")],
+        {k: links[k] for k in "012"},
+    )  # fmt: skip
+    body_features = ["bold", "italic", "link", "document-link", "ol", "ul"]
+    body = editor_html(
+        body_features,
+        [editor_block("a1b2c", text, styles=styled, entities=[*linked, (30, 4, 3)]),
+         editor_block("g5h6i", "first", "ordered-list-item"),
+         editor_block("j7k8l", "second", "unordered-list-item", styles=[(0, 6, "BOLD")])],
+        links,
+    )  # fmt: skip
+    assert "<ol>" in body and 'linktype="document"' in body and 'linktype="page"' in body
+
+    index = site_tree.index
+    index.introduction = introduction
+    index.save()
+    page = StandardPage.objects.get(pk=site_tree.about.pk)
+    page.body = [paragraph(body)]
+    page.save()
+    assert type(index).objects.get(pk=index.pk).introduction == introduction
+    assert StandardPage.objects.get(pk=page.pk).body.raw_data[0]["value"] == body
+
+
+def test_every_rich_text_and_stream_field_of_the_site_cleans_what_it_writes():
+    from django.apps import apps
+    from wagtail import fields as wagtail_fields
+
+    from pages import fields
+
+    for model in [
+        *apps.get_app_config("pages").get_models(),
+        *apps.get_app_config("home").get_models(),
+    ]:
+        for field in model._meta.local_fields:
+            if isinstance(field, wagtail_fields.RichTextField):
+                assert isinstance(field, fields.RichTextField), f"{model.__name__}.{field.name}"
+            if isinstance(field, wagtail_fields.StreamField):
+                assert isinstance(field, fields.StreamField), f"{model.__name__}.{field.name}"
+
+
+@pytest.mark.django_db
+def test_the_migration_cleans_rich_text_stored_before_it(site_tree):
+    """Rows and revisions written before the fields cleaned (through the historical models,
+    whose fields are Wagtail's own), then the migration's function applied to them."""
+    import importlib
+
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+    from wagtail.models import Revision
+
+    state = MigrationExecutor(connection).loader.project_state(("pages", "0023_translators_role"))
+    before = state.apps
+    old_index = before.get_model("pages", "InitiativeIndexPage")
+    old_standard = before.get_model("pages", "StandardPage")
+    old_index.objects.filter(pk=site_tree.index.pk).update(introduction=HOSTILE_HTML)
+    old_standard.objects.filter(pk=site_tree.about.pk).update(body=[paragraph(HOSTILE_HTML)])
+    revision = site_tree.index.save_revision()
+    before.get_model("wagtailcore", "Revision").objects.filter(pk=revision.pk).update(
+        content={**revision.content, "introduction": HOSTILE_HTML}
+    )
+    assert "<script" in type(site_tree.index).objects.get(pk=site_tree.index.pk).introduction
+
+    migration = importlib.import_module("pages.migrations.0024_clean_stored_rich_text")
+    after = (
+        MigrationExecutor(connection)
+        .loader.project_state(("pages", "0024_clean_stored_rich_text"))
+        .apps
+    )
+    migration.forwards(after, None)
+
+    hostile_is_gone(type(site_tree.index).objects.get(pk=site_tree.index.pk).introduction)
+    hostile_is_gone(StandardPage.objects.get(pk=site_tree.about.pk).body.raw_data[0]["value"])
+    hostile_is_gone(Revision.objects.get(pk=revision.pk).content["introduction"])
 
 
 # Stored and reflected cross-site scripting
