@@ -108,7 +108,7 @@ _PAUSED_COVERAGE = []
 
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
-    """Building a test database runs some 170 migrations, Wagtail's and Django's, which coverage
+    """Building a test database runs some 260 migrations, Wagtail's and Django's, which coverage
     leaves out of its figures and which run twice as slowly measured: coverage pauses until the
     migrations have run (django_db_setup below)."""
     try:
