@@ -49,8 +49,13 @@ def probe_wheel(folder):
 
 
 def uv_here():
-    """The uv the project's own install used, if it had one."""
-    return shutil.which("uv", path=str(Path(sys.executable).parent)) or shutil.which("uv")
+    """The uv the project's own install used, if it had one: the venv's own, the one the
+    installer put in .venv/uv-tool/, else one on PATH (the installer's find_uv)."""
+    venv = Path(sys.prefix)
+    for own in (venv / "bin" / "uv", venv / "uv-tool" / "bin" / "uv"):
+        if own.exists():
+            return str(own)
+    return shutil.which("uv")
 
 
 @pytest.fixture
