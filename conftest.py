@@ -80,10 +80,10 @@ SHARED_BY_THE_FILE = {
 
 
 def pytest_xdist_make_scheduler(config, log):
-    """pytest-xdist's default scheduling (test by test, each process in collection order, which
-    keeps the transactional tests, pytest-django's last, after the others), except that the
-    tests of a file in SHARED_BY_THE_FILE all go to one process. (xdist's own `loadgroup` does
-    this by renaming tests, which pytest 9.2 no longer allows.)"""
+    """Test by test, in the order of `pytest_collection_modifyitems` below, each process taking
+    the next test as it finishes its last, except that the tests of a file in SHARED_BY_THE_FILE
+    all go to one process. (xdist's own `loadgroup` does this by renaming tests, which pytest 9.2
+    no longer allows; its `loadscope` would put the largest files first, whatever they cost.)"""
     if config.getvalue("dist") != "load":
         return None
     from xdist.scheduler import LoadScopeScheduling
@@ -93,7 +93,61 @@ def pytest_xdist_make_scheduler(config, log):
             path = nodeid.split("::", 1)[0]
             return path if path in SHARED_BY_THE_FILE else nodeid
 
+    config.option.loadscopereorder = False
     return TestByTest(config, log)
+
+
+def is_slow(item):
+    return (
+        item.get_closest_marker("slow") is not None
+        or item.get_closest_marker("browser") is not None
+        or item.nodeid.split("::", 1)[0] in SHARED_BY_THE_FILE
+    )
+
+
+def database_use(item):
+    """pytest-django's order for a test: 0 in a transaction, 1 transactional, 2 no database."""
+    marker = item.get_closest_marker("django_db")
+    fixtures = item.fixturenames
+    transactional = bool(
+        marker and (marker.kwargs.get("transaction") or marker.args[:1] == (True,))
+    )
+    if transactional or "transactional_db" in fixtures or "live_server" in fixtures:
+        return 1
+    return 0 if marker or "db" in fixtures else 2
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """The order tests are handed out in: the slow ones first, so that a run ends with short
+    tests on both cores rather than one core finishing a long test alone (longest first, as
+    far as a scheduler without figures can). pytest-django's order holds: tests in a
+    transaction before transactional ones (whose flush empties every table). So: one file of
+    process tests (its process builds the released site), the slow tests in a transaction (the
+    other process builds the test database for them meanwhile), the other slow tests without a
+    database, the rest in a transaction, the slow then the quick transactional tests, and the
+    quick tests without a database last, where they fill the gaps."""
+    groups = {0: [], 1: [], 2: []}
+    for item in items:
+        groups[database_use(item)].append(item)
+    slow = {id(item) for item in items if is_slow(item)}
+    # Process-test files first: the first of them opens the run, on the process that builds the
+    # released site while the other builds the test database.
+    slow_without_db = sorted(
+        (item for item in groups[2] if id(item) in slow),
+        key=lambda item: item.nodeid.split("::")[0] not in SHARED_BY_THE_FILE,
+    )
+    first_file = slow_without_db[0].nodeid.split("::")[0] if slow_without_db else None
+    opening = [item for item in slow_without_db if item.nodeid.split("::")[0] == first_file]
+    items[:] = [
+        *opening,
+        *(item for item in groups[0] if id(item) in slow),
+        *(item for item in slow_without_db if item not in opening),
+        *(item for item in groups[0] if id(item) not in slow),
+        *(item for item in groups[1] if id(item) in slow),
+        *(item for item in groups[1] if id(item) not in slow),
+        *(item for item in groups[2] if id(item) not in slow),
+    ]
 
 
 def clean_env(**variables):

@@ -121,6 +121,7 @@ def test_ioi_installer_pip_installs_with_pip_even_where_uv_is_there(install):
     assert "with pip" in done.stdout and "uv" not in done.stdout
 
 
+@pytest.mark.slow
 def test_where_uv_cannot_be_installed_pip_installs_instead(install):
     """Nothing on PATH, nothing in the venv, and pip finds no uv to install (no index)."""
     done, by = install()
@@ -203,6 +204,7 @@ def test_a_site_with_its_content_and_its_migrations_has_nothing_to_set_up():
     )
 
 
+@pytest.mark.slow
 def test_run_site_sets_up_a_new_database_and_serves_it(tmp_path):
     """What `make run` runs, on a clone with no database: built, seeded, served; once there, a
     second start finds nothing to do. One process (no autoreloader) to keep it short."""

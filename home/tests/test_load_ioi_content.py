@@ -159,6 +159,7 @@ def content_type_cache():
     ContentType.objects.clear_cache()
 
 
+@pytest.mark.slow
 def test_builds_the_site_on_an_emptied_database(content_type_cache):
     """After `manage.py flush` even Wagtail's root page and locale are gone."""
     call_command("flush", interactive=False, verbosity=0)

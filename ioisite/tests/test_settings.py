@@ -60,6 +60,7 @@ def test_production_refuses_an_address_it_could_not_build_urls_from(address):
     assert repr(address.rstrip("/")) in result.stderr
 
 
+@pytest.mark.slow
 def test_production_starts_with_its_environment(tmp_path):
     result = django_check(
         "ioisite.settings.production",
@@ -72,6 +73,7 @@ def test_production_starts_with_its_environment(tmp_path):
     assert result.returncode == 0, result.stderr
 
 
+@pytest.mark.slow
 def test_production_reads_its_switches_from_the_environment(monkeypatch, tmp_path):
     script = (
         "from django.conf import settings as s;"
@@ -124,6 +126,7 @@ def run_python(*args):
     )
 
 
+@pytest.mark.slow
 def test_manage_py_uses_development_settings_by_default():
     result = run_python(
         "manage.py",

@@ -162,6 +162,7 @@ def probes(hidden):
     return urls
 
 
+@pytest.mark.slow
 def test_no_draft_private_password_or_group_page_nor_a_message_appears_anywhere(
     client, hidden, settings
 ):

@@ -413,6 +413,7 @@ def run_backup_site(tmp_path, **variables):
     )
 
 
+@pytest.mark.slow
 def test_backup_site_says_so_when_there_is_no_database_yet(tmp_path):
     missing = tmp_path / "never-made.sqlite3"
     result = run_backup_site(tmp_path, DATABASE_URL=f"sqlite:///{missing}")
@@ -489,6 +490,7 @@ def test_each_database_kind_knows_a_whole_copy_from_a_broken_one(tmp_path, vendo
             check(copy, "the backup")
 
 
+@pytest.mark.slow
 def test_a_database_that_cannot_be_written_is_left_as_it_was_and_so_is_the_media(tmp_path):
     """In a process of its own, on SQLite: the database's folder does not exist."""
     backup = craft(tmp_path, vendor="sqlite")

@@ -79,6 +79,7 @@ def browser_session(site_tree, contacts):
     with_csrf=st.booleans(),
     token_age=st.sampled_from([60, 0, None]),
 )
+@pytest.mark.slow
 def test_no_post_causes_a_server_error_and_valid_posts_are_stored_once(
     browser_session, post, extras, with_csrf, token_age
 ):

@@ -16,6 +16,7 @@ def test_healthz_answers_200_when_the_database_answers(client):
     assert "no-cache" in response["Cache-Control"]
 
 
+@pytest.mark.slow
 def test_healthz_answers_503_when_the_database_does_not():
     """A real unreachable database: PostgreSQL on a port where nothing listens."""
     script = (

@@ -515,6 +515,7 @@ def production(database_url, **environment):
     return {"args": [sys.executable, str(root / "manage.py"), "check_links"], "env": env}
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_check_links_under_production_settings_requests_no_internal_address(tmp_path, server):
     urls = [
@@ -540,6 +541,7 @@ def test_check_links_under_production_settings_requests_no_internal_address(tmp_
     assert sorted(stored) == sorted((url, "internal") for url in urls)
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_a_second_check_links_while_one_runs_is_refused(tmp_path):
     checking, finish = threading.Event(), threading.Event()

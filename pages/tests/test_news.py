@@ -217,6 +217,7 @@ def search(client, words):
 # As in production (ioisite/settings/production.py): a save queues the page's indexing as a
 # task in the database, and the task worker indexes what was committed, related rows (tags,
 # authors) included. Transactional: the worker closes its database connection between tasks.
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_search_finds_a_publication_by_its_abstract_and_a_post_by_its_tag(client, news, site_tree):
     with override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}):

@@ -511,6 +511,7 @@ def store_hostile_addresses(url, tree, organisation):
     return publication
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 @pytest.mark.parametrize("url", HOSTILE_URLS)
 def test_a_hostile_address_stored_by_code_reaches_no_page_feed_or_api_answer(
@@ -831,6 +832,7 @@ def scripts_in(html):
     return finder.found
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 @pytest.mark.parametrize("payload", PAYLOADS)
 def test_stored_payloads_in_every_text_field_run_nowhere(

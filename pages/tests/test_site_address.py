@@ -47,6 +47,7 @@ def test_without_an_address_the_site_record_is_left_alone(settings, site_tree):
     assert (site.hostname, site.port) == ("localhost", 80)
 
 
+@pytest.mark.slow
 def test_a_fresh_site_is_created_at_the_configured_address(settings, transactional_db):
     settings.SITE_URL = PUBLIC
     call_command("load_ioi_content", verbosity=0)

@@ -177,6 +177,7 @@ OPEN_TO_THE_HALF_SIGNED_IN = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_a_moderator_with_the_right_password_alone_reaches_no_admin_address(
     client, make_user, required, site_tree
