@@ -19,10 +19,12 @@ import os
 import re
 import secrets
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tarfile
 import threading
+from contextlib import closing
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx
@@ -88,26 +90,6 @@ print(json.dumps({
     "document": document.url,
     "initiative": initiative.url,
 }))
-"""
-
-# Every row of every table, as a count and a hash per table.
-SNAPSHOT = """
-import hashlib, json
-import django
-
-django.setup()
-from django.db import connection
-
-tables = {}
-with connection.cursor() as cursor:
-    for table in sorted(connection.introspection.table_names()):
-        cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")
-        rows = sorted(
-            repr(tuple(bytes(v) if isinstance(v, memoryview) else v for v in row))
-            for row in cursor.fetchall()
-        )
-        tables[table] = [len(rows), hashlib.sha256("\\n".join(rows).encode()).hexdigest()]
-print(json.dumps(tables))
 """
 
 KEPT_TABLES = [
@@ -194,7 +176,31 @@ class Drill:
         }
 
     def snapshot(self):
-        return python(self.env, SNAPSHOT)
+        """Every row of every table, as a count and a hash per table, read through the database
+        driver in this process (a Django process per snapshot cost seconds each)."""
+        if ON_POSTGRES:
+            import psycopg
+
+            database = psycopg.connect(self.database_url)
+            listing = (
+                "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                " WHERE n.nspname = 'public' AND c.relkind IN ('r', 'v', 'm', 'p')"
+            )
+        else:
+            database = sqlite3.connect(self.workdir / "site.sqlite3")
+            listing = (
+                "SELECT name FROM sqlite_master WHERE type IN ('table', 'view')"
+                " AND name != 'sqlite_sequence'"
+            )
+        tables = {}
+        with closing(database):
+            for (table,) in sorted(database.execute(listing).fetchall()):
+                rows = sorted(
+                    repr(tuple(bytes(v) if isinstance(v, memoryview) else v for v in row))
+                    for row in database.execute(f'SELECT * FROM "{table}"').fetchall()
+                )
+                tables[table] = [len(rows), hashlib.sha256("\n".join(rows).encode()).hexdigest()]
+        return tables
 
     def state(self):
         return self.snapshot(), media_hashes(self.media)
