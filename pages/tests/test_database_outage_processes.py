@@ -51,12 +51,14 @@ def test_a_database_stopped_under_load_answers_503_never_500(tmp_path, released_
 
         (workdir / "db").rename(workdir / "db-away")
         during = collections.defaultdict(Counter)
+        retry_after = collections.defaultdict(set)
+        texts_kept = 0
         for _ in range(ROUNDS):
             for path in CACHED + UNCACHED:
                 response = client.get(path)
                 during[path][response.status_code] += 1
-                if response.status_code == 503:
-                    assert response.headers["Retry-After"] == "30"
+                if response.status_code != 200:
+                    retry_after[path].add(response.headers.get("Retry-After"))
             post = client.post(
                 "/contact/",
                 data={
@@ -70,8 +72,8 @@ def test_a_database_stopped_under_load_answers_503_never_500(tmp_path, released_
                 },
             )
             during["POST /contact/"][post.status_code] += 1
-            assert post.headers.get("Retry-After") == "60"
-            assert "Written while the database was away." in post.text
+            retry_after["POST /contact/"].add(post.headers.get("Retry-After"))
+            texts_kept += "Written while the database was away." in post.text
 
         (workdir / "db-away").rename(workdir / "db")
         first_after = client.get("/research/").status_code
@@ -82,9 +84,12 @@ def test_a_database_stopped_under_load_answers_503_never_500(tmp_path, released_
 
     print("\nduring the outage:", {path: dict(counts) for path, counts in during.items()})
     print("after:", dict(after), "first request after:", first_after)
+    print("Retry-After:", dict(retry_after), "contact texts kept:", texts_kept, "of", ROUNDS)
     assert all(set(during[path]) == {200} for path in CACHED), during
     assert all(set(during[path]) == {503} for path in UNCACHED), during
     assert set(during["POST /contact/"]) == {503}, during
+    assert all(retry_after[path] == {"30"} for path in UNCACHED), retry_after
+    assert retry_after["POST /contact/"] == {"60"} and texts_kept == ROUNDS
     assert first_after == 200
     assert set(after) <= {200, 404}, after  # /no-such-page/ is a 404 again
 
