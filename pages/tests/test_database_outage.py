@@ -209,3 +209,11 @@ def test_what_counts_as_an_outage(site_tree, outage):
     assert is_database_outage(refused)
     assert not is_database_outage(DatabaseError("no cause"))
     assert not is_database_outage(ValueError())
+
+
+def test_healthz_keeps_saying_why(site_tree, outage):
+    with outage():
+        response = Client().get("/healthz/")
+        assert Client().get("/healthz/live/").status_code == 200
+    assert response.status_code == 503
+    assert response.json()["database"] == "unreachable"
