@@ -16,6 +16,9 @@ from pages.http.health import healthz, liveness
 from pages.http.task_queue import tasks_healthz
 from pages.translation.routing import serve
 
+# A database outage met before any view (the session of a signed-in reader) is a 503 too.
+handler500 = "pages.http.outage.server_error"
+
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

@@ -16,7 +16,7 @@ from pages.contacts.admin import (
     can_read_messages,
 )
 from pages.contacts.models import Contact, ContactMessage, ContactPurpose
-from pages.contacts.views import receive_message
+from pages.contacts.views import answer_during_database_outage, receive_message
 from pages.editorial import translation_review
 from pages.editorial.moderation import refuse_publish_on_create, refuse_publish_on_edit
 from pages.editorial.out_of_date import OutOfDateTranslationsPanel, can_keep_translations
@@ -98,6 +98,10 @@ def answer_contact_form(serve):
         return serve(page, request, args, kwargs)
 
     return serve_page
+
+
+# While the database cannot be reached, a contact form's post keeps its text (pages/http/outage.py).
+hooks.register("answer_during_database_outage", answer_during_database_outage)
 
 
 # Staff sign-in with a second factor (pages/staff_auth/, docs/security.md).

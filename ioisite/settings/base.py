@@ -95,6 +95,9 @@ MIDDLEWARE = [
     "django.middleware.gzip.GZipMiddleware",
     # Inside the page cache too: a cached page keeps its policy (docs/security.md).
     "pages.http.security.SiteCSPMiddleware",
+    # Inside the page cache, so cached pages are still served when the database is gone; every
+    # other page then answers 503 with Retry-After, never 500 (pages/http/outage.py).
+    "pages.http.outage.DatabaseOutageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -146,6 +149,10 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# What a 503 asks readers and crawlers to wait when the database cannot be reached.
+DATABASE_OUTAGE_RETRY_AFTER_SECONDS = int(
+    os.environ.get("DATABASE_OUTAGE_RETRY_AFTER_SECONDS", "30")
+)
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:

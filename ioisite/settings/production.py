@@ -58,8 +58,14 @@ if _site.scheme == "https" and _site_port not in (None, 443):
 ALLOWED_HOSTS = list(dict.fromkeys([_site.hostname, *env_list("DJANGO_ALLOWED_HOSTS")]))
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
-DATABASES["default"]["CONN_MAX_AGE"] = 60
+DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("DATABASE_CONN_MAX_AGE", "60"))
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # An unreachable server (packets dropped, not refused) fails a request in this many seconds
+    # and answers 503, instead of holding the worker until gunicorn's timeout kills it.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "5"))
+    )
 
 # Anonymous pages from the shared cache for up to five minutes; a publish empties it at once.
 # Only a shared cache can be emptied for every process at once: without REDIS_URL each process

@@ -8,6 +8,7 @@ import logging
 from django.conf import settings
 from django.db import DatabaseError, transaction
 from django.db.models import Case, When
+from django.forms.utils import ErrorDict
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import add_never_cache_headers
@@ -120,10 +121,32 @@ def not_stored(page, request, form):
         response.render()
     except DatabaseError:
         response = render(request, "pages/contact_not_stored.html", {"form": form, "page": page})
+    return unavailable_for_now(response)
+
+
+def unavailable_for_now(response):
     response.status_code = 503
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     add_never_cache_headers(response)
     return response
+
+
+def answer_during_database_outage(request):
+    """The `answer_during_database_outage` hook (pages/http/outage.py): a post of the contact
+    form while the database cannot be reached gets the not-sent page with the visitor's text,
+    not the general one. The contact page cannot be looked up, so the form is known by its
+    signed token alone; a post without a good one (or with the honeypot filled) is left to the
+    general page. Nothing here may query: the form is not validated (its purposes are rows)."""
+    if request.method != "POST" or "form_token" not in request.POST:
+        return None
+    form = ContactForm(request.POST)
+    if form.data.get("website") or form.token() is None:
+        return None
+    form.cleaned_data = {}
+    form._errors = ErrorDict()
+    form.add_error(None, NOT_STORED)
+    response = render(request, "pages/contact_not_stored.html", {"form": form})
+    return unavailable_for_now(response)
 
 
 def enqueue_notification(message_id):

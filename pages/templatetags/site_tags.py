@@ -176,3 +176,10 @@ def jsonld(data):
 def minutes(duration):
     """A timedelta as whole minutes, e.g. for the sign-in lockout page."""
     return int(duration.total_seconds() // 60) if duration else 0
+
+
+@register.simple_tag
+def site_name():
+    """The site's name from settings, for the pages drawn when the database may be gone
+    (standalone.html); everywhere else the organisation settings name it."""
+    return settings.WAGTAIL_SITE_NAME
