@@ -24,6 +24,7 @@ UNCACHED = ["/research/", "/contact/", "/search/?q=open", "/no-such-page/", "/es
 ROUNDS = 8
 
 
+@pytest.mark.slow
 def test_a_database_stopped_under_load_answers_503_never_500(tmp_path, released_site):
     redis = start_redis()
     workdir = tmp_path
