@@ -163,8 +163,9 @@ _PAUSED_COVERAGE = []
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
     """Building a test database runs some 260 migrations, Wagtail's and Django's, which coverage
-    leaves out of its figures and which run twice as slowly measured: coverage pauses until the
-    migrations have run (django_db_setup below)."""
+    leaves out of its figures and which run twice as slowly measured, then the seed, whose lines
+    the tests of `load_ioi_content` measure: coverage pauses until both have run
+    (django_db_setup below)."""
     try:
         from coverage import Coverage
     except ImportError:  # pragma: no cover
@@ -210,9 +211,7 @@ def django_db_setup(
 
     with django_db_blocker.unblock():
         database = TestDatabase(folder)
-        old_config = database.set_up(
-            verbosity=verbosity, before_seed=_resume_coverage, while_waiting=build_the_released_site
-        )
+        old_config = database.set_up(verbosity=verbosity, while_waiting=build_the_released_site)
         _resume_coverage()
     yield database
     with django_db_blocker.unblock():

@@ -76,7 +76,7 @@ class TestDatabase:
     def ready_marker(self):
         return self.folder / "test-database.ready"
 
-    def set_up(self, verbosity=0, before_seed=None, while_waiting=None):
+    def set_up(self, verbosity=0, while_waiting=None):
         """Builds the run's copies if no process has yet, else copies them. Returns what
         `django.test.utils.teardown_databases` needs to remove this process's database.
         `while_waiting` is called if another process is building them: work for the core
@@ -84,16 +84,14 @@ class TestDatabase:
         with exclusive(self.folder / "test-database.lock", while_waiting):
             if self.ready_marker.exists():
                 return self._copy()
-            return self._build(verbosity, before_seed)
+            return self._build(verbosity)
 
     # Building, once per run
 
-    def _build(self, verbosity, before_seed):
+    def _build(self, verbosity):
         old_config = setup_databases(
             verbosity=verbosity, interactive=False, aliases={"default"}, serialized_aliases=set()
         )
-        if before_seed:
-            before_seed()
         if self.vendor == "sqlite":
             self._sqlite_copy_to(self.folder / f"{MIGRATED}.sqlite3")
             self._seed()
