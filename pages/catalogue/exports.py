@@ -97,7 +97,7 @@ def datapackage(version, url):
             field["description"] = f"Identifiers separated by '{MULTI_SEPARATOR}'."
         fields.append(field)
     return {
-        "profile": "tabular-data-package",
+        "profile": "data-package",
         "name": "open-infrastructure-catalogue",
         "title": TITLE,
         "version": version,

@@ -216,7 +216,7 @@ def value(entry, column):
 
 
 def display(entry, column, entry_urls=None):
-    """The column's value as a reader sees it: {'text', 'url', 'items'}, or None for "Not
+    """The column's value as a reader sees it: {'text', 'url', 'list'}, or None for "Not
     reported". `entry_urls` maps an entry's id to its address, for integrations."""
     if column.name in FINANCES and not entry.finances_public:
         return None
@@ -234,7 +234,7 @@ def display(entry, column, entry_urls=None):
         items = [
             {"text": other.title, "url": urls.get(other.pk)} for other in raw.all() if other.live
         ]
-        return {"items": sorted(items, key=lambda item: item["text"].lower())} if items else None
+        return {"list": sorted(items, key=lambda item: item["text"].lower())} if items else None
     if column.kind == "term":
         return {"text": raw.name} if raw else None
     if column.kind == "choice":
