@@ -318,3 +318,15 @@ def test_the_seed_has_the_catalogue_in_english_and_spanish(client, seeded):
     )
     assert client.get("/es/catalogo/zenodo/").status_code == 200
     assert EntryPolicy.objects.count() == 0  # no policy is in the seed's facts
+
+
+def test_entries_are_found_by_site_search_sitemap_and_described(client, catalogue):
+    entry = client.get("/catalogue/entry-1/").content.decode()
+    assert re.search(r'rel="canonical" href="http://[^"]+/catalogue/entry-1/"', entry)
+    assert '"Service"' in entry and '"Provider 1"' in entry
+    index = client.get("/catalogue/").content.decode()
+    assert '"Dataset"' in index and "catalogue.csv" in index
+    sitemap = client.get("/sitemap.xml").content.decode()
+    assert "/catalogue/entry-1/</loc>" in sitemap
+    found = client.get("/search/?q=Entry 3").content.decode()
+    assert 'href="/catalogue/entry-3/"' in found
