@@ -322,6 +322,8 @@ def test_the_seed_has_the_catalogue_in_english_and_spanish(client, seeded):
         Term.objects.filter(locale__language_code="es").count()
         == Term.objects.filter(locale__language_code="en").count()
     )
+    zenodo = client.get("/catalogue/zenodo/").content.decode()
+    assert 'hreflang="es" href="http://localhost/es/catalogo/zenodo/"' in zenodo
     assert client.get("/es/catalogo/zenodo/").status_code == 200
     assert EntryPolicy.objects.count() == 0  # no policy is in the seed's facts
 
@@ -336,3 +338,9 @@ def test_entries_are_found_by_site_search_sitemap_and_described(client, catalogu
     assert "/catalogue/entry-1/</loc>" in sitemap
     found = client.get("/search/?q=Entry 3").content.decode()
     assert 'href="/catalogue/entry-3/"' in found
+
+
+def test_the_navigation_and_the_overview_link_to_the_catalogue(client, catalogue):
+    html = client.get("/").content.decode()
+    assert html.count('href="/catalogue/"') >= 2  # the navigation and the overview's section
+    assert "Explore the catalogue" in html
