@@ -344,3 +344,21 @@ def test_the_navigation_and_the_overview_link_to_the_catalogue(client, catalogue
     html = client.get("/").content.decode()
     assert html.count('href="/catalogue/"') >= 2  # the navigation and the overview's section
     assert "Explore the catalogue" in html
+
+
+def test_editors_open_the_catalogue_in_the_admin_and_preview_an_entry(admin_client, catalogue):
+    entry = catalogue.entries[0]
+    for url in [
+        "/admin/snippets/catalogue/term/",
+        "/admin/snippets/catalogue/term/add/",
+        f"/admin/pages/add/catalogue/catalogueentrypage/{catalogue.index.pk}/",
+        f"/admin/pages/{entry.pk}/edit/",
+        f"/admin/pages/{catalogue.index.pk}/edit/",
+    ]:
+        assert admin_client.get(url).status_code == 200, url
+    entry.summary = "An unsaved summary"
+    entry.code_licences = [catalogue.terms["licence", "gpl-3-0"]]
+    preview = entry.make_preview_request()
+    html = preview.content.decode()
+    assert "An unsaved summary" in html
+    assert "Gpl 3 0" in html

@@ -364,7 +364,12 @@ class CatalogueEntryPage(PreviewedAsServed, OneQueryViewRestrictions, Page):
     )
 
     # The most recent of the sections' dates, kept on save: the index sorts by it.
-    last_confirmed = models.DateField(null=True, blank=True, editable=False)
+    last_confirmed = models.DateField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The latest of the sections' dates, kept on save; the list sorts by it.",
+    )
 
     objects = PageManager.from_queryset(EntryQuerySet)()
 
