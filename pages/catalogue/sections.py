@@ -8,11 +8,14 @@ model: the page types import it."""
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import ngettext, pgettext_lazy
 
 from .vocabularies import FUNDING_SOURCES, GOVERNANCE, POLICIES, POLICY_STATUSES, READINESS, STAFF
 
 MULTI_SEPARATOR = "; "
+# A list of entries (integrations, "relied on by") shows this many by name, then a count: an
+# entry relied on by hundreds stays readable, and cheap to render.
+ENTRIES_SHOWN = 12
 
 
 @dataclass(frozen=True)
@@ -234,7 +237,12 @@ def display(entry, column, entry_urls=None):
         items = [
             {"text": other.title, "url": urls.get(other.pk)} for other in raw.all() if other.live
         ]
-        return {"list": sorted(items, key=lambda item: item["text"].lower())} if items else None
+        items.sort(key=lambda item: item["text"].lower())
+        if len(items) > ENTRIES_SHOWN:
+            rest = len(items) - ENTRIES_SHOWN
+            more = ngettext("and %(count)s more", "and %(count)s more", rest) % {"count": rest}
+            items = [*items[:ENTRIES_SHOWN], {"text": more, "url": None}]
+        return {"list": items} if items else None
     if column.kind == "term":
         return {"text": raw.name} if raw else None
     if column.kind == "choice":

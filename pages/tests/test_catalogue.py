@@ -362,3 +362,40 @@ def test_editors_open_the_catalogue_in_the_admin_and_preview_an_entry(admin_clie
     html = preview.content.decode()
     assert "An unsaved summary" in html
     assert "Gpl 3 0" in html
+
+
+def test_filtered_lists_and_comparisons_are_cached_and_emptied_on_publish(
+    client, catalogue, settings, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    settings.PAGE_CACHE_SECONDS = 300
+    urls = [
+        "/catalogue/?category=publishing-system&sort=relied-on",
+        "/catalogue/compare/?e=entry-2&e=entry-1",
+        "/catalogue/compare/?e=entry-1&e=entry-2",
+    ]
+    first = {url: client.get(url) for url in urls}
+    for url in urls:
+        assert first[url]["X-Page-Cache"] == "miss", url
+        with django_assert_num_queries(0):
+            again = client.get(url)
+        assert again["X-Page-Cache"] == "hit" and again.content == first[url].content
+    # The order of e= is the order of the columns: two entries, two cached pages.
+    assert first[urls[1]].content != first[urls[2]].content
+    # Free text, or more than four to compare, is never kept.
+    assert client.get("/catalogue/?q=entry").get("X-Page-Cache") is None
+    entry = catalogue.entries[0]
+    with django_capture_on_commit_callbacks(execute=True):
+        entry.title = "Entry one, renamed"
+        entry.save_revision().publish()
+    assert "Entry one, renamed" in client.get(urls[1]).content.decode()
+
+
+def test_an_entry_relied_on_by_many_names_twelve_and_counts_the_rest(client, db):
+    home = build_home()
+    world = build_catalogue(home, count=20)
+    first = world.entries[0]
+    for entry in world.entries[1:]:
+        entry.integrations.add(first)
+        entry.save()
+    html = client.get("/catalogue/entry-1/").content.decode()
+    assert "and 7 more" in html
