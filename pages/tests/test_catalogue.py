@@ -399,3 +399,14 @@ def test_an_entry_relied_on_by_many_names_twelve_and_counts_the_rest(client, db)
         entry.save()
     html = client.get("/catalogue/entry-1/").content.decode()
     assert "and 7 more" in html
+
+
+def test_the_spanish_catalogue_words_its_addresses_in_spanish(client, seeded):
+    html = client.get("/es/catalogo/?e=zenodo&e=dspace").content.decode()
+    assert 'href="/es/catalogo/comparar/?e=zenodo&amp;e=dspace"' in html
+    assert 'href="/es/catalogo/necesidades-de-financiacion/"' in html
+    compare = client.get("/es/catalogo/comparar/?e=zenodo&e=dspace").content.decode()
+    assert compare.count('<th scope="col">') == 8 * 2
+    assert "No declarado" in compare
+    assert client.get("/es/catalogo/necesidades-de-financiacion/").status_code == 200
+    assert client.get("/catalogue/comparar/?e=zenodo&e=dspace").status_code == 200

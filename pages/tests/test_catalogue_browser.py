@@ -62,13 +62,16 @@ def test_axe_finds_nothing_on_the_catalogue_in_english_and_spanish(seeded_site, 
     two = "e=zenodo&e=dspace"
     four = "e=zenodo&e=dspace&e=dataverse&e=invenio-rdm"
     paths = []
-    for base in ("/catalogue/", "/es/catalogo/"):
+    for base, compare, funding in (
+        ("/catalogue/", "compare", "funding-needs"),
+        ("/es/catalogo/", "comparar", "necesidades-de-financiacion"),
+    ):
         paths += [
             f"{base}?category=repository-software&sort=relied-on",
             f"{base}zenodo/",
-            f"{base}compare/?{two}",
-            f"{base}compare/?{four}",
-            f"{base}funding-needs/",
+            f"{base}{compare}/?{two}",
+            f"{base}{compare}/?{four}",
+            f"{base}{funding}/",
         ]
 
     def check(path, response, tab):

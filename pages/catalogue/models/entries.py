@@ -38,7 +38,15 @@ from ..vocabularies import (
 )
 
 # Sub-addresses of the index: an entry may not take one of these as its slug.
-RESERVED_SLUGS = {"compare", "funding-needs", "catalogue.csv", "catalogue.json", "datapackage.json"}
+RESERVED_SLUGS = {
+    "compare",
+    "comparar",
+    "funding-needs",
+    "necesidades-de-financiacion",
+    "catalogue.csv",
+    "catalogue.json",
+    "datapackage.json",
+}
 # What an entry's page, compare and the downloads read, loaded for any number of entries in a
 # fixed number of queries.
 SHOWN_RELATIONS = [

@@ -15,10 +15,14 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from pages.models.base import HOME_PAGE, OneQueryViewRestrictions, PreviewedAsServed
+from pages.translation.locales import active_language
 
 from .. import exports, sections
 from ..finder import FUNDING_FACETS, PER_PAGE, Finder, compare_choice
 from .entries import CatalogueEntryPage, entry_urls, prefetched, with_relations
+
+# The views' addresses in other languages than English (the index's own slug is the editor's).
+SUB_PATHS = {"es": {"compare": "comparar", "funding-needs": "necesidades-de-financiacion"}}
 
 
 class CatalogueIndexPage(RoutablePageMixin, PreviewedAsServed, OneQueryViewRestrictions, Page):
@@ -50,8 +54,17 @@ class CatalogueIndexPage(RoutablePageMixin, PreviewedAsServed, OneQueryViewRestr
         last = self.entries().aggregate(last=Max("last_published_at"))["last"]
         return last.date().isoformat() if last else "unpublished"
 
+    def sub_path(self, name):
+        """A view's address under the index, worded in the reader's language ("compare/",
+        Spanish "comparar/"); every wording answers in every language."""
+        words = SUB_PATHS.get(active_language(), {})
+        return f"{self.url}{words.get(name, name)}/"
+
     def common_context(self, request):
-        return {"compare_url": self.url + "compare/", "funding_url": self.url + "funding-needs/"}
+        return {
+            "compare_url": self.sub_path("compare"),
+            "funding_url": self.sub_path("funding-needs"),
+        }
 
     @path("")
     def listing(self, request):
@@ -66,13 +79,14 @@ class CatalogueIndexPage(RoutablePageMixin, PreviewedAsServed, OneQueryViewRestr
                 "results": results,
                 "facets": finder.facet_links(),
                 "filters_query": finder.filters_query(),
-                "compare_address": self.url
-                + "compare/?"
+                "compare_address": self.sub_path("compare")
+                + "?"
                 + urlencode([("e", slug) for slug in finder.compare]),
             },
         )
 
     @path("compare/")
+    @path("comparar/", name="compare-es")
     def compare(self, request):
         entries, messages, too_many = compare_choice(self, request)
         if too_many:
@@ -126,8 +140,9 @@ class CatalogueIndexPage(RoutablePageMixin, PreviewedAsServed, OneQueryViewRestr
         return download(exports.compare_csv(entries), "text/csv", "compare.csv")
 
     @path("funding-needs/")
+    @path("necesidades-de-financiacion/", name="funding-needs-es")
     def funding_needs(self, request):
-        finder = Finder(self, request, facets=FUNDING_FACETS, base=self.url + "funding-needs/")
+        finder = Finder(self, request, facets=FUNDING_FACETS, base=self.sub_path("funding-needs"))
         finder.found = finder.found.exclude(funding_needs="")
         results = Paginator(finder.results(), PER_PAGE).get_page(request.GET.get("page"))
         with_urls(results, request)
