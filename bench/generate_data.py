@@ -109,10 +109,60 @@ def main(initiatives=1000, links=5000, items=1000):
             post.tags.add("funding" if n % 2 else "research")
             news.add_child(instance=post)
             news.refresh_from_db()
+    catalogue_entries(items)
     print(
         f"{InitiativePage.objects.count()} initiatives, {Link.objects.count()} links, "
         f"{PublicationPage.objects.count()} publications, {NewsPage.objects.count()} posts"
     )
+
+
+def catalogue_entries(count):
+    """The seeded catalogue grown to `count` English entries, each with a category, a licence,
+    a legal form and a policy drawn in turn from the seeded vocabularies, and relying on one of
+    the seeded entries (so that "relied on by" and compare have something to count)."""
+    from django.db import transaction
+    from wagtail.models import Locale
+
+    from pages.catalogue.models import CatalogueEntryPage, CatalogueIndexPage, EntryPolicy, Term
+
+    english = Locale.get_default()
+    index = CatalogueIndexPage.objects.get(locale=english)
+    have = CatalogueEntryPage.objects.filter(locale=english).count()
+    terms = {}
+    for term in Term.objects.filter(locale=english):
+        terms.setdefault(term.vocabulary, []).append(term)
+    seeded = list(CatalogueEntryPage.objects.filter(locale=english).order_by("pk")[:10])
+    made = []
+    with transaction.atomic():
+        for n in range(have, count):
+            entry = CatalogueEntryPage(
+                title=f"Bench entry {n}",
+                slug=f"bench-entry-{n}",
+                provider=f"Bench provider {n % 50}",
+                summary=f"What bench entry {n} does, in a sentence.",
+                legal_form=terms["legal-form"][n % len(terms["legal-form"])],
+            )
+            index.add_child(instance=entry)
+            index.refresh_from_db()
+            made.append((n, entry))
+        for name, vocabulary in (("categories", "category"), ("code_licences", "licence")):
+            through = CatalogueEntryPage._meta.get_field(name).remote_field.through
+            choices = terms[vocabulary]
+            through.objects.bulk_create(
+                through(catalogueentrypage_id=entry.pk, term_id=choices[n % len(choices)].pk)
+                for n, entry in made
+            )
+        through = CatalogueEntryPage.integrations.through
+        through.objects.bulk_create(
+            through(
+                from_catalogueentrypage_id=entry.pk,
+                to_catalogueentrypage_id=seeded[n % len(seeded)].pk,
+            )
+            for n, entry in made
+        )
+        EntryPolicy.objects.bulk_create(
+            EntryPolicy(page=entry, policy="open-data", status="available") for n, entry in made
+        )
 
 
 if __name__ == "__main__":

@@ -55,6 +55,12 @@ PAGES = [
     ("news post", "/news/bench-post-500/"),
     ("people index", "/people/"),
     ("person, credited on 2,000 items", "/people/bench-author/"),
+    ("catalogue, filtered", "/catalogue/?category=repository-software&licence=mit&sort=relied-on"),
+    ("catalogue entry", "/catalogue/bench-entry-500/"),
+    (
+        "catalogue, 4-way compare",
+        "/catalogue/compare/?e=zenodo&e=dspace&e=dataverse&e=bench-entry-500",
+    ),
     ("404", "/no-such-page/"),
     ("home, Spanish", "/es/"),
     ("initiatives index, Spanish", "/es/iniciativas/"),

@@ -9,6 +9,8 @@ from wagtail import hooks
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
+from pages.catalogue.admin import TermViewSet
+from pages.catalogue.models import Term
 from pages.contacts.admin import (
     ContactsGroup,
     NewMessagesPanel,
@@ -39,12 +41,21 @@ from pages.translation.links import localize_page_links
 
 register_permission_policy(ContactMessage, ReceivedOnlyPolicy(ContactMessage))
 # Translators change these in other languages only.
-for translatable in (Contact, ContactPurpose, Link, LinkCategory, Person, OrganisationWording):
+for translatable in (
+    Contact,
+    ContactPurpose,
+    Link,
+    LinkCategory,
+    Person,
+    OrganisationWording,
+    Term,
+):
     register_permission_policy(translatable, TranslationsOnlyPolicy(translatable))
 register_snippet(ContactsGroup)
 register_snippet(LinksGroup)
 register_snippet(PersonViewSet)
 register_snippet(OrganisationWordingViewSet)
+register_snippet(TermViewSet)
 
 hooks.register("register_admin_urls", report_urls)
 hooks.register("before_edit_page", refuse_publish_on_edit)

@@ -34,6 +34,7 @@ def env_list(name, default=()):
 INSTALLED_APPS = [
     "home",
     "pages",
+    "pages.catalogue",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.settings",

@@ -9,6 +9,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
+from pages.catalogue.models import Term
 from pages.contacts.models import Contact, ContactPurpose
 from pages.links.models import Link, LinkCategory
 from pages.models.site_settings import OrganisationSettings, OrganisationWording
@@ -30,6 +31,7 @@ def shown_on_pages():
         PageViewRestriction,
         Person,  # bylines and profiles  # a page made private must leave the cache at once
         Site,
+        Term,  # the catalogue's vocabularies, on every entry and filter
         get_image_model(),
         get_document_model(),
     ]

@@ -32,7 +32,26 @@ logger = logging.getLogger(__name__)
 GENERATION_KEY = "pagecache:generation"
 HEADER = "X-Page-Cache"
 SKIPPED_PREFIXES = ("/admin/", "/documents/", "/healthz/", "/django-admin/")
-ALLOWED_QUERY = {"page", "category", "type", "year", "tag"}
+ALLOWED_QUERY = {
+    "page",
+    "category",
+    "type",
+    "year",
+    "tag",
+    # The catalogue's filters and sort (pages/catalogue/finder.py), and the entries chosen to
+    # compare, which may repeat up to four times (their order is the columns').
+    "legal_form",
+    "hosting",
+    "maintenance",
+    "licence",
+    "standard",
+    "framework",
+    "region",
+    "policy",
+    "sort",
+    "e",
+}
+REPEATABLE_QUERY = {"e": 4}
 # The API's parameters that name a view of the content (pages/api/): kept per combination, as
 # pages are. Free text (search) is left to the API's rate limit. Answers the CDN may keep
 # are held for API_CDN_SECONDS at most, as a CDN purge names pages, not API queries.
@@ -79,14 +98,20 @@ def _cacheable_request(request):
         return False
     allowed = ALLOWED_QUERY | API_QUERY if request.path.startswith(API_PREFIX) else ALLOWED_QUERY
     for name, values in request.GET.lists():
-        if name not in allowed or len(values) > 1 or len(values[0]) > MAX_QUERY_VALUE:
+        if (
+            name not in allowed
+            or len(values) > REPEATABLE_QUERY.get(name, 1)
+            or any(len(value) > MAX_QUERY_VALUE for value in values)
+        ):
             return False
     return True
 
 
 def _key(request):
     encoding = "gzip" if "gzip" in request.headers.get("Accept-Encoding", "") else "identity"
-    query = "&".join(f"{k}={v}" for k, v in sorted(request.GET.items()))
+    query = "&".join(
+        f"{name}={value}" for name, values in sorted(request.GET.lists()) for value in values
+    )
     return (
         f"pagecache:page:{encoding}:{request.scheme}://{request.get_host()}{request.path}?{query}"
     )

@@ -5,6 +5,8 @@ to something sensible, so a page an editor left half-described still describes i
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 
+from pages.catalogue import exports as catalogue_exports
+from pages.catalogue.models import CatalogueEntryPage, CatalogueIndexPage
 from pages.fields import safe_url
 from pages.models.news import NewsPage
 from pages.models.research import PublicationPage
@@ -101,6 +103,43 @@ def news_data(page, org, canonical, description):
     return data
 
 
+def catalogue_data(page, org, canonical, description):
+    """The catalogue as a schema.org Dataset with its downloads; an entry as the service it is."""
+    if isinstance(page, CatalogueEntryPage):
+        data = {
+            "@context": "https://schema.org",
+            "@type": "Service",
+            "name": page.title,
+            "description": description,
+            "url": canonical,
+        }
+        if page.provider:
+            data["provider"] = {"@type": "Organization", "name": page.provider}
+        if website := safe_url(page.website):
+            data["sameAs"] = website
+        return data
+    return {
+        "@context": "https://schema.org",
+        "@type": "Dataset",
+        "name": page.title,
+        "description": description,
+        "url": canonical,
+        "license": catalogue_exports.LICENCE_URL,
+        "creator": {"@type": "Organization", "name": org.organisation_name},
+        "distribution": [
+            {
+                "@type": "DataDownload",
+                "encodingFormat": media_type,
+                "contentUrl": canonical + name,
+            }
+            for name, media_type in (
+                (catalogue_exports.CSV_NAME, "text/csv"),
+                (catalogue_exports.JSON_NAME, "application/json"),
+            )
+        ],
+    }
+
+
 def structured_data(page, org, request, ancestors, canonical, description):
     """JSON-LD: the Organization on the home page; a WebPage and its BreadcrumbList elsewhere,
     with a Report or NewsArticle for publications and news posts."""
@@ -127,6 +166,8 @@ def structured_data(page, org, request, ancestors, canonical, description):
         described = [publication_data(page, org, request, canonical, description)]
     elif isinstance(page, NewsPage):
         described = [news_data(page, org, canonical, description)]
+    elif isinstance(page, CatalogueIndexPage | CatalogueEntryPage):
+        described = [catalogue_data(page, org, canonical, description)]
     return [
         *described,
         {

@@ -35,6 +35,9 @@ _EDITOR_MODEL_PERMISSIONS = [
     # Authors of publications and news posts.
     "pages.add_person",
     "pages.change_person",
+    # The catalogue's vocabularies (licences, standards, regions...), kept as data.
+    "catalogue.add_term",
+    "catalogue.change_term",
 ]
 
 ROLES = {
@@ -54,6 +57,7 @@ ROLES = {
             *_EDITOR_MODEL_PERMISSIONS,
             "pages.delete_linkcategory",
             "pages.delete_person",
+            "catalogue.delete_term",
             "pages.change_organisationsettings",
         ],
         "page": ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"],
@@ -96,6 +100,7 @@ ROLES = {
             "pages.change_linkcategory",
             "pages.change_person",
             "pages.change_organisationwording",
+            "catalogue.change_term",
         ],
         "page": [],
         # On each other language's home page, so on every translation and nothing in English.

@@ -10,6 +10,7 @@ from django.urls import reverse, translate_url
 from django.utils.safestring import mark_safe
 from wagtail.models import Page
 
+from pages.catalogue.models import CatalogueIndexPage
 from pages.discovery.metadata import (
     SOCIAL_IMAGE,
     description_for,
@@ -39,6 +40,8 @@ def main_navigation(context):
     if home is None:
         return {"home": None, "items": []}
     items = list(public_pages(home.get_children().live().in_menu()))
+    # Kept for the rest of the page: the overview's link to the catalogue reads it, free.
+    request.menu_pages = items
     current = context.get("page")
     current_path = getattr(current, "path", "")
     for item in items:
@@ -50,6 +53,17 @@ def main_navigation(context):
         "items": items,
         "search_is_current": request.path == reverse("search"),
     }
+
+
+@register.simple_tag(takes_context=True)
+def catalogue_in_menu(context):
+    """The catalogue, if the navigation above shows it: no query of its own (the overview links
+    to it)."""
+    request = context.get("request")
+    for item in getattr(request, "menu_pages", []):
+        if item.specific_class is CatalogueIndexPage:
+            return item
+    return None
 
 
 def ancestors_for(context):

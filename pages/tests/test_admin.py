@@ -23,6 +23,10 @@ EDITED_MODELS = [
     "pages.NewsAuthor",
     "pages.PeopleIndexPage",
     "pages.Person",
+    "catalogue.CatalogueIndexPage",
+    "catalogue.CatalogueEntryPage",
+    "catalogue.EntryPolicy",
+    "catalogue.Term",
 ]
 # Bookkeeping fields editors never fill in.
 NOT_EDITED = {"id", "page", "sort_order", "page_ptr"}

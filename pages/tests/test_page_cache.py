@@ -9,6 +9,7 @@ import pytest
 from wagtail.models import PageViewRestriction
 
 from pages.caching.invalidation import shown_on_pages
+from pages.catalogue.models import Term
 from pages.contacts.models import Contact, ContactPurpose
 from pages.discovery.site_address import sync_default_site
 from pages.links.models import Link, LinkCategory
@@ -133,6 +134,7 @@ def _make(model_name, site_tree):
         "pages.organisationsettings": lambda: OrganisationSettings.load(),
         "pages.organisationwording": lambda: OrganisationWording.objects.create(tagline="New"),
         "pages.person": lambda: Person.objects.create(given_names="Ada", family_name="Byline"),
+        "catalogue.term": lambda: Term.objects.create(vocabulary="licence", name="MIT", slug="mit"),
         "wagtailcore.pageviewrestriction": lambda: PageViewRestriction.objects.create(
             page=site_tree.about, restriction_type=PageViewRestriction.LOGIN
         ),
@@ -148,6 +150,7 @@ def _make(model_name, site_tree):
 
 
 SHOWN_ON_PAGES = [
+    "catalogue.term",
     "pages.contact",
     "pages.contactpurpose",
     "pages.link",

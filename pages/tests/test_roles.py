@@ -38,6 +38,7 @@ from conftest import (
     module_transaction,
     role_groups,
 )
+from pages.catalogue.models import CatalogueEntryPage, CatalogueIndexPage, Term
 from pages.contacts.models import Contact, ContactMessage
 from pages.editorial.roles import WORKFLOW_NAME
 from pages.links.models import Link, LinkCategory
@@ -108,7 +109,11 @@ def module_world(django_db_setup, django_db_blocker):
         about.introduction = "Newer words"
         about.save_revision().publish()
         link_translation = translate(link)
+        catalogue = add_page(home, CatalogueIndexPage, title="Catalogue", slug="catalogue")
+        term = Term.objects.create(vocabulary="licence", name="MIT", slug="mit")
         yield SimpleNamespace(
+            catalogue=catalogue,
+            term=term,
             users=users,
             home=home,
             about=about,
@@ -317,6 +322,42 @@ def delete_person(client, w):
     return not Person.objects.filter(pk=w.person.pk).exists()
 
 
+def add_term(client, w):
+    data = {"vocabulary": "licence", "name": MARKER, "slug": "role-test", "sort_order": 0}
+    post(client, w, "/admin/snippets/catalogue/term/add/", data)
+    return Term.objects.filter(name=MARKER).exists()
+
+
+def delete_term(client, w):
+    post(client, w, f"/admin/snippets/catalogue/term/delete/{w.term.pk}/")
+    return not Term.objects.filter(pk=w.term.pk).exists()
+
+
+def entry_form(**fields):
+    return nested_form_data(
+        {
+            "title": MARKER,
+            "slug": "role-test-entry",
+            "policies": inline_formset([]),
+            "comments": inline_formset([]),
+            **fields,
+        }
+    )
+
+
+def add_entry_and_submit(client, w):
+    url = f"/admin/pages/add/catalogue/catalogueentrypage/{w.catalogue.pk}/"
+    post(client, w, url, entry_form(**{"action-submit": 1}))
+    entry = CatalogueEntryPage.objects.filter(slug="role-test-entry").first()
+    return entry is not None and entry.workflow_in_progress
+
+
+def publish_entry(client, w):
+    url = f"/admin/pages/add/catalogue/catalogueentrypage/{w.catalogue.pk}/"
+    post(client, w, url, entry_form(**{"action-publish": 1}))
+    return CatalogueEntryPage.objects.filter(slug="role-test-entry", live=True).exists()
+
+
 def upload_image(client, w):
     root = Collection.get_first_root_node()
     data = {"title": MARKER, "file": make_image_file(), "collection": root.pk}
@@ -449,6 +490,10 @@ ACTIONS = {
     "Edit a link in the library": edit_link,
     "Add a person (an author)": add_person,
     "Delete a person": delete_person,
+    "Add or change a catalogue term (a licence, a standard...)": add_term,
+    "Delete a catalogue term": delete_term,
+    "Write a catalogue entry and submit it for moderation": add_entry_and_submit,
+    "Publish a catalogue entry": publish_entry,
     "Upload an image": upload_image,
     "Edit a contact": edit_contact,
     "List messages from the public": list_messages,

@@ -10,20 +10,24 @@ from contextlib import contextmanager
 from datetime import date
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.db.models.signals import post_save
+from django.utils import timezone
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.fields import StreamField
-from wagtail.models import Collection, Locale, Page, Site
+from wagtail.models import Collection, Locale, Page, PageLogEntry, Site
 from wagtail.search import index
 from wagtail.search.signal_handlers import post_save_signal_handler as index_on_save
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
+from home import seed_catalogue
 from home import seed_content as content
 from home.models import FeaturedInitiative, HomePage
-from home.seed_translations import SpanishSeed
+from home.seed_translations import SpanishSeed, spanish_locale
+from pages.catalogue.models import CatalogueEntryPage, CatalogueIndexPage, Term
 from pages.contacts.models import Contact, ContactPurpose
 from pages.discovery.redirects import OLD_SITE_REDIRECTS, read_rows, redirect_to_pages
 from pages.discovery.site_address import configured_host_and_port, sync_default_site
@@ -169,6 +173,7 @@ class Seeder:
         self.organisation_settings(primary_contact=contacts[0] if contacts else None)
         self.organisation_wording()
         self.spanish(home)
+        self.catalogue(home)
         # The roles come from a migration, and uploads go to the root collection, which
         # Wagtail's migrations make; a flushed database (the browser tests) lost both. Without
         # the collection, editors could upload nothing and the roles would grant nothing on it.
@@ -409,6 +414,160 @@ class Seeder:
         spanish.run(home)
         self.created.extend(spanish.created)
         self.warnings.extend(spanish.warnings)
+
+    # The catalogue
+
+    def catalogue(self, home):
+        """The vocabularies and entries, in English and Spanish, made in bulk: a page each with
+        no revision (an editor's first save makes one), the terms and every relation in a few
+        statements, so that the seed stays cheap (the test suite builds it once per run)."""
+        english, spanish = Locale.get_default(), spanish_locale()
+        terms = self.catalogue_terms(english, spanish)
+        spanish_home = home.get_translation_or_none(spanish)
+        index = home.get_children().type(CatalogueIndexPage).first()
+        if index is not None:
+            return  # made before: an editor's changes are kept
+        spec = seed_catalogue.INDEX
+        index = CatalogueIndexPage(
+            title=spec["title"],
+            slug=spec["slug"],
+            introduction=spec["introduction"],
+            show_in_menus=True,
+        )
+        home.add_child(instance=index)
+        index.save_revision(log_action=True).publish()
+        self.created.append("the catalogue")
+        self.catalogue_entries(index, english, terms)
+        if spanish_home is not None:
+            es_index = CatalogueIndexPage(
+                title=spec["es_title"],
+                slug=spec["es_slug"],
+                introduction=spec["es_introduction"],
+                show_in_menus=True,
+                locale=spanish,
+                translation_key=index.translation_key,
+            )
+            spanish_home.add_child(instance=es_index)
+            es_index.save_revision(log_action=True).publish()
+            self.catalogue_entries(es_index, spanish, terms, english_index=index)
+            self.created.append("the Spanish catalogue")
+
+    def catalogue_terms(self, english, spanish):
+        """{(locale id, vocabulary, slug): Term}, the missing ones made in two statements."""
+        existing = {
+            (term.locale_id, term.vocabulary, term.slug): term for term in Term.objects.all()
+        }
+        new = []
+        for vocabulary, values in seed_catalogue.TERMS.items():
+            for order, (slug, name, es_name) in enumerate(values):
+                if (english.pk, vocabulary, slug) in existing:
+                    continue
+                term = Term(
+                    vocabulary=vocabulary, slug=slug, name=name, sort_order=order, locale=english
+                )
+                new.append(term)
+                new.append(
+                    Term(
+                        vocabulary=vocabulary,
+                        slug=slug,
+                        name=es_name,
+                        sort_order=order,
+                        locale=spanish,
+                        translation_key=term.translation_key,
+                    )
+                )
+        Term.objects.bulk_create(new)
+        if new:
+            self.created.append(f"{len(new)} catalogue terms")
+        existing.update({(term.locale_id, term.vocabulary, term.slug): term for term in new})
+        return existing
+
+    def catalogue_entries(self, index, locale, terms, english_index=None):
+        """Every entry under the index, live, then their relations in one statement each."""
+        language = "en" if english_index is None else "es"
+        english_keys = {}
+        if english_index is not None:
+            english_keys = dict(
+                CatalogueEntryPage.objects.child_of(english_index).values_list(
+                    "slug", "translation_key"
+                )
+            )
+        now = timezone.now()
+        today = now.date()
+        pages = {}
+        for spec in seed_catalogue.ENTRIES:
+            term = lambda vocabulary, slug: terms.get((locale.pk, vocabulary, slug))  # noqa: E731
+            page = CatalogueEntryPage(
+                title=spec["title"],
+                slug=spec["slug"],
+                locale=locale,
+                provider=spec.get("provider", ""),
+                summary=spec[language],
+                founded=spec.get("founded"),
+                country=spec.get("country", "") if language == "en" else "",
+                legal_form=term("legal-form", spec.get("legal_form")),
+                programming_languages=spec.get("programming_languages", ""),
+                funders=spec.get("funders", ""),
+                about_confirmed=today,
+                technical_confirmed=today,
+                live=True,
+                first_published_at=now,
+                last_published_at=now,
+            )
+            if spec["slug"] in english_keys:
+                page.translation_key = english_keys[spec["slug"]]
+            # What add_child does, without its queries for the parent and the last sibling, and
+            # without validating what the seed wrote (the index was made just now, empty).
+            page.depth = index.depth + 1
+            page.path = index._get_path(index.path, page.depth, len(pages) + 1)
+            page.draft_title = page.title
+            page._cached_parent_obj = index
+            page.save(clean=False, log_action=None)
+            pages[spec["slug"]] = page
+        Page.objects.filter(pk=index.pk).update(numchild=len(pages))
+        index.numchild = len(pages)
+        # The history Wagtail would log for each, in one statement.
+        content_type = ContentType.objects.get_for_model(CatalogueEntryPage)
+        PageLogEntry.objects.bulk_create(
+            PageLogEntry(
+                page=page,
+                content_type=content_type,
+                label=page.title,
+                action=action,
+                timestamp=now,
+                content_changed=True,
+            )
+            for page in pages.values()
+            for action in ("wagtail.create", "wagtail.publish")
+        )
+        relations = {
+            "categories": "category",
+            "code_licences": "licence",
+            "content_licences": "licence",
+            "standards": "standard",
+            "frameworks": "framework",
+            "disciplines": "discipline",
+            "regions": "region",
+            "interface_languages": "language",
+        }
+        for field_name, vocabulary in relations.items():
+            through = CatalogueEntryPage._meta.get_field(field_name).remote_field.through
+            through.objects.bulk_create(
+                through(catalogueentrypage_id=pages[spec["slug"]].pk, term_id=term.pk)
+                for spec in seed_catalogue.ENTRIES
+                for slug in spec.get(field_name, [])
+                if (term := terms.get((locale.pk, vocabulary, slug)))
+            )
+        through = CatalogueEntryPage.integrations.through
+        through.objects.bulk_create(
+            through(
+                from_catalogueentrypage_id=pages[spec["slug"]].pk,
+                to_catalogueentrypage_id=pages[slug].pk,
+            )
+            for spec in seed_catalogue.ENTRIES
+            for slug in spec.get("integrations", [])
+        )
+        self.created.append(f"{len(pages)} catalogue entries ({language})")
 
     # Settings
 

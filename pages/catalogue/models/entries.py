@@ -1,0 +1,592 @@
+"""The catalogue's data: the vocabularies (`Term`) and one page per entry, with its policies as
+an inline. What the page, compare and the downloads show of an entry is described once, in
+sections.py; the index is index.py's."""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Prefetch, prefetch_related_objects
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    HelpPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    ObjectList,
+    TabbedInterface,
+)
+from wagtail.api import APIField
+from wagtail.models import Orderable, Page, PageManager
+from wagtail.query import PageQuerySet
+from wagtail.search import index
+from wagtail_localize.fields import SynchronizedField, TranslatableField
+
+from pages.fields import WebURLField
+from pages.models.base import OneQueryViewRestrictions, PreviewedAsServed, public_pages
+from pages.translation.locales import TranslatableSnippetMixin
+
+from .. import exports, sections
+from ..vocabularies import (
+    FUNDING_SOURCES,
+    GOVERNANCE,
+    POLICIES,
+    POLICY_STATUSES,
+    READINESS,
+    STAFF,
+    VOCABULARIES,
+)
+
+# Sub-addresses of the index: an entry may not take one of these as its slug.
+RESERVED_SLUGS = {
+    "compare",
+    "comparar",
+    "funding-needs",
+    "necesidades-de-financiacion",
+    "catalogue.csv",
+    "catalogue.json",
+    "datapackage.json",
+}
+# What an entry's page, compare and the downloads read, loaded for any number of entries in a
+# fixed number of queries.
+SHOWN_RELATIONS = [
+    "categories",
+    "code_licences",
+    "content_licences",
+    "standards",
+    "frameworks",
+    "disciplines",
+    "regions",
+    "interface_languages",
+    "policies",
+]
+
+
+class Term(TranslatableSnippetMixin, models.Model):
+    """One value of a controlled vocabulary (a category, a licence, a standard, a region...),
+    kept by data editors in Snippets → Catalogue terms, translated like any snippet."""
+
+    vocabulary = models.CharField(
+        max_length=20,
+        choices=VOCABULARIES,
+        help_text="Which list this value belongs to: it is offered only in that field.",
+    )
+    name = models.CharField(max_length=120, help_text="As readers see it, e.g. 'Apache 2.0'.")
+    slug = models.SlugField(
+        max_length=120,
+        help_text="Used in filter addresses and the downloads; keep it the same in every language.",
+    )
+    description = models.TextField(
+        blank=True, max_length=500, help_text="Optional. What the value means, for editors."
+    )
+    sort_order = models.PositiveSmallIntegerField(
+        default=0, help_text="Lower numbers come first in filters; then by name."
+    )
+
+    panels = [
+        FieldRowPanel([FieldPanel("vocabulary"), FieldPanel("sort_order")]),
+        FieldPanel("name"),
+        FieldPanel("slug"),
+        FieldPanel("description"),
+    ]
+    translatable_fields = [
+        TranslatableField("name"),
+        TranslatableField("description"),
+        SynchronizedField("slug"),
+        SynchronizedField("vocabulary"),
+        SynchronizedField("sort_order"),
+    ]
+
+    class Meta(TranslatableSnippetMixin.Meta):
+        ordering = ["vocabulary", "sort_order", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["vocabulary", "slug", "locale"], name="catalogue_term_slug_per_language"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.get_vocabulary_display()})"
+
+
+def vocabulary(name):
+    """limit_choices_to for a field that takes values of one vocabulary."""
+    return {"vocabulary": name}
+
+
+class EntryQuerySet(PageQuerySet):
+    def for_listing(self):
+        """Live, public entries with what a card shows, in a fixed number of queries."""
+        return (
+            public_pages(self.live())
+            .select_related("legal_form", "hosting", "maintenance")
+            .prefetch_related("categories")
+        )
+
+
+class CatalogueEntryPage(PreviewedAsServed, OneQueryViewRestrictions, Page):
+    """One piece of open infrastructure, as its provider reported it and IOI reviewed it."""
+
+    # Header
+    provider = models.CharField(
+        max_length=255, blank=True, help_text="The organisation behind it, e.g. 'CERN'."
+    )
+    website = WebURLField(blank=True, max_length=500, help_text="Its home page, https://...")
+    summary = models.TextField(
+        blank=True,
+        max_length=600,
+        help_text="One or two sentences on what it does, in IOI's words. Shown in the list.",
+    )
+    categories = ParentalManyToManyField(
+        Term,
+        blank=True,
+        related_name="category_entries",
+        limit_choices_to=vocabulary("category"),
+        help_text="What kind of infrastructure it is; readers filter by these.",
+    )
+    logo = models.ForeignKey(
+        "wagtailimages.Image",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Optional. The provider's logo; shown without alt text, beside the name.",
+    )
+
+    # About
+    founded = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1900), MaxValueValidator(2200)],
+        help_text="The year it started. Leave empty if not reported.",
+    )
+    country = models.CharField(
+        max_length=100, blank=True, help_text="The country of the provider, in words."
+    )
+    legal_form = models.ForeignKey(
+        Term,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="legal_form_entries",
+        limit_choices_to=vocabulary("legal-form"),
+        help_text="The provider's legal form, e.g. non-profit, university-hosted.",
+    )
+    board = models.CharField(
+        "board structure", max_length=255, blank=True, help_text="How its board is made up."
+    )
+    governance = models.CharField(
+        "community governance",
+        max_length=20,
+        blank=True,
+        choices=GOVERNANCE,
+        help_text="Whether the community has a formal say in its direction.",
+    )
+    staff = models.CharField(
+        max_length=10, blank=True, choices=STAFF, help_text="Paid staff, in full-time equivalents."
+    )
+    volunteers = models.CharField(
+        max_length=100, blank=True, help_text="How many volunteers contribute, in words."
+    )
+    about_confirmed = models.DateField(
+        "about: last confirmed", null=True, blank=True, help_text="When IOI last confirmed it."
+    )
+
+    # Technical
+    readiness = models.CharField(
+        max_length=20, blank=True, choices=READINESS, help_text="How proven it is in use."
+    )
+    maintenance = models.ForeignKey(
+        Term,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="maintenance_entries",
+        limit_choices_to=vocabulary("maintenance"),
+        help_text="Whether it is actively maintained.",
+    )
+    hosting = models.ForeignKey(
+        Term,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="hosting_entries",
+        limit_choices_to=vocabulary("hosting"),
+        help_text="Who can host it: the provider, third parties, either.",
+    )
+    code_licences = ParentalManyToManyField(
+        Term,
+        blank=True,
+        related_name="code_licence_entries",
+        limit_choices_to=vocabulary("licence"),
+        help_text="The licences its source code is released under.",
+    )
+    content_licences = ParentalManyToManyField(
+        Term,
+        blank=True,
+        related_name="content_licence_entries",
+        limit_choices_to=vocabulary("licence"),
+        help_text="The licences of the content or data it publishes.",
+    )
+    programming_languages = models.CharField(
+        max_length=255, blank=True, help_text="Separated by commas, e.g. 'Python, JavaScript'."
+    )
+    code_repository = WebURLField(
+        blank=True, max_length=500, help_text="Where its source code is, https://..."
+    )
+    standards = ParentalManyToManyField(
+        Term,
+        blank=True,
+        related_name="standard_entries",
+        limit_choices_to=vocabulary("standard"),
+        help_text="Metadata, identifier, preservation, metrics and authentication standards.",
+    )
+    integrations = ParentalManyToManyField(
+        "self",
+        blank=True,
+        symmetrical=False,
+        related_name="relied_on_by",
+        help_text="Other entries it works with or relies on (e.g. OJS registers DOIs with "
+        "Crossref). Each of those lists this one as relying on it.",
+    )
+    technical_confirmed = models.DateField(
+        "technical: last confirmed", null=True, blank=True, help_text="When IOI last confirmed it."
+    )
+
+    # Community
+    contribution_ways = models.TextField(
+        "ways to contribute",
+        blank=True,
+        max_length=1000,
+        help_text="How users can contribute: code, documentation, translation, funds...",
+    )
+    engagement = models.TextField(
+        blank=True,
+        max_length=1000,
+        help_text="Community calls, working groups, forums, annual meetings...",
+    )
+    community_confirmed = models.DateField(
+        "community: last confirmed", null=True, blank=True, help_text="When IOI last confirmed it."
+    )
+
+    # Policies are EntryPolicy rows.
+    policies_confirmed = models.DateField(
+        "policies: last confirmed", null=True, blank=True, help_text="When IOI last confirmed it."
+    )
+
+    # Values
+    frameworks = ParentalManyToManyField(
+        Term,
+        blank=True,
+        related_name="framework_entries",
+        limit_choices_to=vocabulary("framework"),
+        verbose_name="values frameworks",
+        help_text="Frameworks it engages with: POSI, FAIR, CARE...",
+    )
+    values_confirmed = models.DateField(
+        "values: last confirmed", null=True, blank=True, help_text="When IOI last confirmed it."
+    )
+
+    # Funding
+    funding_source = models.CharField(
+        "primary funding source",
+        max_length=30,
+        blank=True,
+        choices=FUNDING_SOURCES,
+        help_text="Where most of its money comes from.",
+    )
+    funders = models.TextField(
+        blank=True, max_length=1000, help_text="Funders and recent grants, in words."
+    )
+    funding_needs = models.TextField(
+        "stated funding needs",
+        blank=True,
+        max_length=1000,
+        help_text="What it says it needs money for. Entries with needs appear on the funding "
+        "needs view.",
+    )
+    collective_funding = models.CharField(
+        max_length=255, blank=True, help_text="Collective funding it takes part in, e.g. SCOSS."
+    )
+    finances_public = models.BooleanField(
+        "provider allows publishing its finances",
+        default=False,
+        help_text="Revenue and expenses are shown (and downloaded) only when this is ticked.",
+    )
+    revenue = models.DecimalField(
+        "annual revenue",
+        max_digits=14,
+        decimal_places=0,
+        null=True,
+        blank=True,
+        help_text="In the currency below, for the fiscal year below.",
+    )
+    expenses = models.DecimalField(
+        "annual expenses",
+        max_digits=14,
+        decimal_places=0,
+        null=True,
+        blank=True,
+        help_text="In the currency below, for the fiscal year below.",
+    )
+    currency = models.CharField(
+        max_length=3, blank=True, help_text="Three-letter code, e.g. USD, EUR."
+    )
+    fiscal_year = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1900), MaxValueValidator(2200)],
+        help_text="The fiscal year of the revenue and expenses.",
+    )
+    funding_confirmed = models.DateField(
+        "funding: last confirmed", null=True, blank=True, help_text="When IOI last confirmed it."
+    )
+
+    # Who it serves
+    disciplines = ParentalManyToManyField(
+        Term,
+        blank=True,
+        related_name="discipline_entries",
+        limit_choices_to=vocabulary("discipline"),
+        help_text="The fields it serves ('Generalist' for any).",
+    )
+    regions = ParentalManyToManyField(
+        Term,
+        blank=True,
+        related_name="region_entries",
+        limit_choices_to=vocabulary("region"),
+        help_text="Where its users are.",
+    )
+    interface_languages = ParentalManyToManyField(
+        Term,
+        blank=True,
+        related_name="interface_language_entries",
+        limit_choices_to=vocabulary("language"),
+        help_text="Languages its interface is offered in.",
+    )
+    audience_confirmed = models.DateField(
+        "who it serves: last confirmed",
+        null=True,
+        blank=True,
+        help_text="When IOI last confirmed it.",
+    )
+
+    # The most recent of the sections' dates, kept on save: the index sorts by it.
+    last_confirmed = models.DateField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The latest of the sections' dates, kept on save; the list sorts by it.",
+    )
+
+    objects = PageManager.from_queryset(EntryQuerySet)()
+
+    confirmed_fields = [
+        "about_confirmed",
+        "technical_confirmed",
+        "community_confirmed",
+        "policies_confirmed",
+        "values_confirmed",
+        "funding_confirmed",
+        "audience_confirmed",
+    ]
+
+    content_panels = Page.content_panels + [
+        HelpPanel(
+            "Every entry says that its information is self-reported by the provider and "
+            "reviewed by IOI, and that inclusion is no endorsement. Leave a field empty when "
+            "it is not reported: readers see 'Not reported'."
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("provider"),
+                FieldPanel("website"),
+                FieldPanel("summary"),
+                FieldPanel("categories"),
+                FieldPanel("logo"),
+            ],
+            heading="Header",
+        ),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("founded"), FieldPanel("country")]),
+                FieldPanel("legal_form"),
+                FieldPanel("board"),
+                FieldRowPanel(
+                    [FieldPanel("governance"), FieldPanel("staff"), FieldPanel("volunteers")]
+                ),
+                FieldPanel("about_confirmed"),
+            ],
+            heading="About",
+        ),
+        MultiFieldPanel(
+            [
+                FieldRowPanel(
+                    [FieldPanel("readiness"), FieldPanel("maintenance"), FieldPanel("hosting")]
+                ),
+                FieldRowPanel([FieldPanel("code_licences"), FieldPanel("content_licences")]),
+                FieldPanel("programming_languages"),
+                FieldPanel("code_repository"),
+                FieldPanel("standards"),
+                FieldPanel("integrations"),
+                FieldPanel("technical_confirmed"),
+            ],
+            heading="Technical",
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("contribution_ways"),
+                FieldPanel("engagement"),
+                FieldPanel("community_confirmed"),
+            ],
+            heading="Community",
+        ),
+        MultiFieldPanel(
+            [InlinePanel("policies", label="Policy"), FieldPanel("policies_confirmed")],
+            heading="Policies",
+        ),
+        MultiFieldPanel(
+            [FieldPanel("frameworks"), FieldPanel("values_confirmed")], heading="Values"
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("funding_source"),
+                FieldPanel("funders"),
+                FieldPanel("funding_needs"),
+                FieldPanel("collective_funding"),
+                FieldPanel("finances_public"),
+                FieldRowPanel(
+                    [
+                        FieldPanel("revenue"),
+                        FieldPanel("expenses"),
+                        FieldPanel("currency"),
+                        FieldPanel("fiscal_year"),
+                    ]
+                ),
+                FieldPanel("funding_confirmed"),
+            ],
+            heading="Funding",
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("disciplines"),
+                FieldPanel("regions"),
+                FieldPanel("interface_languages"),
+                FieldPanel("audience_confirmed"),
+            ],
+            heading="Who it serves",
+        ),
+    ]
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(content_panels, heading="Entry"),
+            ObjectList(Page.promote_panels, heading="Promote"),
+        ]
+    )
+
+    search_fields = Page.search_fields + [
+        index.SearchField("provider"),
+        index.SearchField("summary"),
+        index.AutocompleteField("provider"),
+        index.RelatedFields("categories", [index.SearchField("name")]),
+    ]
+
+    parent_page_types = ["catalogue.CatalogueIndexPage"]
+    subpage_types = []
+
+    template = "catalogue/catalogue_entry_page.html"
+
+    class Meta:
+        verbose_name = "catalogue entry"
+        verbose_name_plural = "catalogue entries"
+
+    def clean(self):
+        super().clean()
+        if self.slug in RESERVED_SLUGS:
+            raise ValidationError({"slug": f"'{self.slug}' is an address of the index itself."})
+
+    def save(self, *args, **kwargs):
+        dates = [getattr(self, name) for name in self.confirmed_fields]
+        self.last_confirmed = max(filter(None, dates), default=None)
+        super().save(*args, **kwargs)
+
+    api_fields = [APIField("catalogue_record")]
+
+    @property
+    def catalogue_record(self):
+        """The entry as the downloads give it (exports.record), for the API."""
+        return exports.record(with_relations(self))
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        entry = with_relations(self, request)
+        urls = entry_urls([*entry.integrations.all(), *entry.relied_on_by.all()], request)
+        context.update(
+            entry=entry,
+            sections=[
+                (section, sections.rows(entry, section, urls), sections.confirmed(entry, section))
+                for section in sections.SECTIONS
+            ],
+            index_url=self.get_parent().get_url(request) if self.depth > 1 else None,
+        )
+        return context
+
+
+def related_entries():
+    """Integrations and the entries relying on one, live and public, titles and slugs only."""
+    return public_pages(CatalogueEntryPage.objects.live()).only(
+        "id", "title", "slug", "live", "url_path", "path", "depth"
+    )
+
+
+def relations():
+    return [
+        *SHOWN_RELATIONS,
+        Prefetch("integrations", queryset=related_entries()),
+        Prefetch("relied_on_by", queryset=related_entries()),
+    ]
+
+
+def prefetched(queryset):
+    """A queryset of entries with all that sections.py reads, in a fixed number of queries."""
+    return queryset.select_related("legal_form", "hosting", "maintenance").prefetch_related(
+        *relations()
+    )
+
+
+def with_relations(entry, request=None):
+    """The entry with its relations loaded in a fixed number of queries. A preview keeps the
+    editor's unsaved choices, which live on the instance, so it is used as it is."""
+    if entry.pk is None or getattr(request, "is_preview", False):
+        return entry
+    if not getattr(entry, "_catalogue_loaded", False):
+        prefetch_related_objects([entry], *relations())
+        entry._catalogue_loaded = True
+    return entry
+
+
+def entry_urls(entries, request=None):
+    """Each entry's address by id, without a query per entry: the index's address plus slug."""
+    return {entry.pk: entry.get_url(request) for entry in entries}
+
+
+class EntryPolicy(Orderable):
+    """One of an entry's policies: whether it has one, and where to read it."""
+
+    page = ParentalKey(CatalogueEntryPage, on_delete=models.CASCADE, related_name="policies")
+    policy = models.CharField(max_length=30, choices=POLICIES, help_text="Which policy.")
+    status = models.CharField(
+        max_length=20, choices=POLICY_STATUSES, default="unknown", help_text="Whether it has one."
+    )
+    url = WebURLField(
+        "link", blank=True, max_length=500, help_text="Where to read it, https://... Optional."
+    )
+
+    panels = [FieldRowPanel([FieldPanel("policy"), FieldPanel("status")]), FieldPanel("url")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = "policy"
+        verbose_name_plural = "policies"
+        constraints = [
+            models.UniqueConstraint(fields=["page", "policy"], name="catalogue_one_row_per_policy")
+        ]
