@@ -191,6 +191,14 @@ def _policy(entry, key):
     return None
 
 
+def related_entries(entry, column):
+    """The entries a column lists. A new entry in preview (not saved yet) is relied on by none:
+    its reverse relation cannot be asked before it has an id."""
+    if entry.pk is None and column.field == "relied_on_by":
+        return []
+    return getattr(entry, column.field).all()
+
+
 def value(entry, column):
     """The column's value for the downloads: text, a number, a list of slugs, or None. Finances a
     provider did not allow to publish are None."""
@@ -202,11 +210,11 @@ def value(entry, column):
     if column.kind == "policy_url":
         row = _policy(entry, column.policy)
         return (row.url or None) if row else None
+    if column.kind == "entries":
+        return sorted(other.slug for other in related_entries(entry, column) if other.live)
     raw = getattr(entry, column.field)
     if column.kind == "terms":
         return sorted(term.slug for term in raw.all())
-    if column.kind == "entries":
-        return sorted(other.slug for other in raw.all() if other.live)
     if column.kind == "term":
         return raw.slug if raw else None
     if column.kind == "date":
@@ -228,14 +236,12 @@ def display(entry, column, entry_urls=None):
         if row is None:
             return None
         return {"text": STATUS_LABELS.get(row.status, row.status), "url": row.url or None}
-    raw = getattr(entry, column.field)
-    if column.kind == "terms":
-        names = [term.name for term in raw.all()]
-        return {"text": ", ".join(names)} if names else None
     if column.kind == "entries":
         urls = entry_urls or {}
         items = [
-            {"text": other.title, "url": urls.get(other.pk)} for other in raw.all() if other.live
+            {"text": other.title, "url": urls.get(other.pk)}
+            for other in related_entries(entry, column)
+            if other.live
         ]
         items.sort(key=lambda item: item["text"].lower())
         if len(items) > ENTRIES_SHOWN:
@@ -243,6 +249,10 @@ def display(entry, column, entry_urls=None):
             more = ngettext("and %(count)s more", "and %(count)s more", rest) % {"count": rest}
             items = [*items[:ENTRIES_SHOWN], {"text": more, "url": None}]
         return {"list": items} if items else None
+    raw = getattr(entry, column.field)
+    if column.kind == "terms":
+        names = [term.name for term in raw.all()]
+        return {"text": ", ".join(names)} if names else None
     if column.kind == "term":
         return {"text": raw.name} if raw else None
     if column.kind == "choice":

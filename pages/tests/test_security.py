@@ -444,6 +444,18 @@ NOT_STORED = {
     "pages/admin/new_messages_panel.html": {"listing_url"},  # reverse()
     "pages/admin/submit_translation.html": {"preview_url", "edit_url", "next_url"},
     "pages/admin/out_of_date_translations_panel.html": {"row.sync_url", "row.edit_url"},
+    # The catalogue's own addresses: pages' urls, its routes, and its filter links (built by
+    # pages/catalogue/finder.py from the page's url and an urlencoded query).
+    "catalogue/catalogue_entry_page.html": {"index_url"},
+    "catalogue/catalogue_index_page.html": {
+        "page.url",
+        "compare_address",
+        "option.url",
+        "entry.public_url",
+    },
+    "catalogue/compare.html": {"entry.public_url", "csv_url", "page.url"},
+    "catalogue/funding_needs.html": {"option.url", "entry.public_url", "page.url"},
+    "catalogue/reuse.html": {"funding_url", "page.url"},
 }
 
 

@@ -520,7 +520,8 @@ class CatalogueEntryPage(PreviewedAsServed, OneQueryViewRestrictions, Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         entry = with_relations(self, request)
-        urls = entry_urls([*entry.integrations.all(), *entry.relied_on_by.all()], request)
+        relying = entry.relied_on_by.all() if entry.pk else []  # a new entry, in preview
+        urls = entry_urls([*entry.integrations.all(), *relying], request)
         context.update(
             entry=entry,
             sections=[
