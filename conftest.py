@@ -18,6 +18,7 @@ from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.servers.basehttp import ThreadedWSGIServer
+from django.db import connection
 from django.test import override_settings
 from django.test.testcases import LiveServerThread
 from django.utils import timezone
@@ -56,7 +57,7 @@ from pages.models import (
 )
 from pages.people.models import Person
 from pages.tests import servers
-from pages.tests.databases import TestDatabase, template_name
+from pages.tests.databases import Snapshot, TestDatabase, template_name
 
 CHROMIUM = os.environ.get("IOI_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -230,7 +231,6 @@ def pytest_sessionfinish(session):
     controller, once every process is done with it."""
     if hasattr(session.config, "workerinput"):
         return
-    from django.db import connection
     from pytest_django.plugin import blocking_manager_key
 
     if connection.vendor != "postgresql" or blocking_manager_key not in session.config.stash:
@@ -522,9 +522,38 @@ def build_site(initiatives=3):
     )
 
 
+@pytest.fixture(scope="session")
+def site_tree_snapshot(django_db_setup, django_db_blocker):
+    """`build_site()` made once per process, in a transaction rolled back, and the rows it wrote
+    kept (pages/tests/databases.py: Snapshot). Taken only from the migrated database with no
+    test's transaction open (a session fixture is set up before the test's own); otherwise
+    nothing is kept and `site_tree` builds."""
+    snapshot = Snapshot(build_site)
+    with django_db_blocker.unblock():
+        if not connection.in_atomic_block and Page.objects.filter(depth=1).exists():
+            snapshot.take()
+    return snapshot
+
+
+def reloaded(world):
+    """The same namespace with each page read again from the database."""
+
+    def again(value):
+        if isinstance(value, list):
+            return [again(item) for item in value]
+        return type(value).objects.get(pk=value.pk)
+
+    return SimpleNamespace(**{name: again(value) for name, value in vars(world).items()})
+
+
 @pytest.fixture
-def site_tree(db):
-    return build_site()
+def site_tree(site_tree_snapshot, db):
+    """The small site of `build_site()`. In a test in a transaction it is put back from the
+    process's snapshot; a transactional test (whose database a flush may have emptied) builds
+    it."""
+    if site_tree_snapshot.tables is None or not connection.in_atomic_block:
+        return build_site()
+    return reloaded(site_tree_snapshot.put_back())
 
 
 def fill_organisation():
