@@ -57,6 +57,7 @@ def database_url():
     return f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_worker_and_retry_command_at_the_same_moment_send_each_email_once(
     mail_server, organisation, tmp_path

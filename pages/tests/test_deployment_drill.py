@@ -181,6 +181,7 @@ def upload_image(editor):
     return image_id
 
 
+@pytest.mark.slow
 def test_the_drill(deployment):
     env = deployment["env"]
     reader = through_the_front(deployment)
