@@ -109,9 +109,29 @@ class Term(TranslatableSnippetMixin, models.Model):
         return f"{self.name} ({self.get_vocabulary_display()})"
 
 
-def vocabulary(name):
-    """limit_choices_to for a field that takes values of one vocabulary."""
-    return {"vocabulary": name}
+def one_term(vocabulary, related_name, help_text):
+    """A field that takes one value of a vocabulary, optional; a term in use cannot be deleted."""
+    return models.ForeignKey(
+        Term,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name=related_name,
+        limit_choices_to={"vocabulary": vocabulary},
+        help_text=help_text,
+    )
+
+
+def terms(vocabulary, related_name, help_text, **options):
+    """A field that takes any number of values of a vocabulary."""
+    return ParentalManyToManyField(
+        Term,
+        blank=True,
+        related_name=related_name,
+        limit_choices_to={"vocabulary": vocabulary},
+        help_text=help_text,
+        **options,
+    )
 
 
 class EntryQuerySet(PageQuerySet):
@@ -137,12 +157,10 @@ class CatalogueEntryPage(PreviewedAsServed, OneQueryViewRestrictions, Page):
         max_length=600,
         help_text="One or two sentences on what it does, in IOI's words. Shown in the list.",
     )
-    categories = ParentalManyToManyField(
-        Term,
-        blank=True,
-        related_name="category_entries",
-        limit_choices_to=vocabulary("category"),
-        help_text="What kind of infrastructure it is; readers filter by these.",
+    categories = terms(
+        "category",
+        "category_entries",
+        "What kind of infrastructure it is; readers filter by these.",
     )
     logo = models.ForeignKey(
         "wagtailimages.Image",
@@ -163,14 +181,10 @@ class CatalogueEntryPage(PreviewedAsServed, OneQueryViewRestrictions, Page):
     country = models.CharField(
         max_length=100, blank=True, help_text="The country of the provider, in words."
     )
-    legal_form = models.ForeignKey(
-        Term,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="legal_form_entries",
-        limit_choices_to=vocabulary("legal-form"),
-        help_text="The provider's legal form, e.g. non-profit, university-hosted.",
+    legal_form = one_term(
+        "legal-form",
+        "legal_form_entries",
+        "The provider's legal form, e.g. non-profit, university-hosted.",
     )
     board = models.CharField(
         "board structure", max_length=255, blank=True, help_text="How its board is made up."
@@ -196,37 +210,17 @@ class CatalogueEntryPage(PreviewedAsServed, OneQueryViewRestrictions, Page):
     readiness = models.CharField(
         max_length=20, blank=True, choices=READINESS, help_text="How proven it is in use."
     )
-    maintenance = models.ForeignKey(
-        Term,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="maintenance_entries",
-        limit_choices_to=vocabulary("maintenance"),
-        help_text="Whether it is actively maintained.",
+    maintenance = one_term(
+        "maintenance", "maintenance_entries", "Whether it is actively maintained."
     )
-    hosting = models.ForeignKey(
-        Term,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="hosting_entries",
-        limit_choices_to=vocabulary("hosting"),
-        help_text="Who can host it: the provider, third parties, either.",
+    hosting = one_term(
+        "hosting", "hosting_entries", "Who can host it: the provider, third parties, either."
     )
-    code_licences = ParentalManyToManyField(
-        Term,
-        blank=True,
-        related_name="code_licence_entries",
-        limit_choices_to=vocabulary("licence"),
-        help_text="The licences its source code is released under.",
+    code_licences = terms(
+        "licence", "code_licence_entries", "The licences its source code is released under."
     )
-    content_licences = ParentalManyToManyField(
-        Term,
-        blank=True,
-        related_name="content_licence_entries",
-        limit_choices_to=vocabulary("licence"),
-        help_text="The licences of the content or data it publishes.",
+    content_licences = terms(
+        "licence", "content_licence_entries", "The licences of the content or data it publishes."
     )
     programming_languages = models.CharField(
         max_length=255, blank=True, help_text="Separated by commas, e.g. 'Python, JavaScript'."
@@ -234,12 +228,10 @@ class CatalogueEntryPage(PreviewedAsServed, OneQueryViewRestrictions, Page):
     code_repository = WebURLField(
         blank=True, max_length=500, help_text="Where its source code is, https://..."
     )
-    standards = ParentalManyToManyField(
-        Term,
-        blank=True,
-        related_name="standard_entries",
-        limit_choices_to=vocabulary("standard"),
-        help_text="Metadata, identifier, preservation, metrics and authentication standards.",
+    standards = terms(
+        "standard",
+        "standard_entries",
+        "Metadata, identifier, preservation, metrics and authentication standards.",
     )
     integrations = ParentalManyToManyField(
         "self",
@@ -275,13 +267,11 @@ class CatalogueEntryPage(PreviewedAsServed, OneQueryViewRestrictions, Page):
     )
 
     # Values
-    frameworks = ParentalManyToManyField(
-        Term,
-        blank=True,
-        related_name="framework_entries",
-        limit_choices_to=vocabulary("framework"),
+    frameworks = terms(
+        "framework",
+        "framework_entries",
+        "Frameworks it engages with: POSI, FAIR, CARE...",
         verbose_name="values frameworks",
-        help_text="Frameworks it engages with: POSI, FAIR, CARE...",
     )
     values_confirmed = models.DateField(
         "values: last confirmed", null=True, blank=True, help_text="When IOI last confirmed it."
@@ -343,26 +333,12 @@ class CatalogueEntryPage(PreviewedAsServed, OneQueryViewRestrictions, Page):
     )
 
     # Who it serves
-    disciplines = ParentalManyToManyField(
-        Term,
-        blank=True,
-        related_name="discipline_entries",
-        limit_choices_to=vocabulary("discipline"),
-        help_text="The fields it serves ('Generalist' for any).",
+    disciplines = terms(
+        "discipline", "discipline_entries", "The fields it serves ('Generalist' for any)."
     )
-    regions = ParentalManyToManyField(
-        Term,
-        blank=True,
-        related_name="region_entries",
-        limit_choices_to=vocabulary("region"),
-        help_text="Where its users are.",
-    )
-    interface_languages = ParentalManyToManyField(
-        Term,
-        blank=True,
-        related_name="interface_language_entries",
-        limit_choices_to=vocabulary("language"),
-        help_text="Languages its interface is offered in.",
+    regions = terms("region", "region_entries", "Where its users are.")
+    interface_languages = terms(
+        "language", "interface_language_entries", "Languages its interface is offered in."
     )
     audience_confirmed = models.DateField(
         "who it serves: last confirmed",
