@@ -32,7 +32,7 @@ import pytest
 
 from pages.backups import archive
 
-from .servers import PYTHON, ROOT, build_site, copy_site, production_env, start_gunicorn, stop
+from .servers import PYTHON, ROOT, copy_site, production_env, start_gunicorn, stop
 
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 ON_POSTGRES = DATABASE_URL.startswith("postgres")
@@ -219,7 +219,10 @@ class Drill:
 
 
 @pytest.fixture(scope="module")
-def drill(tmp_path_factory, released_site):
+def drill(request, tmp_path_factory, released_site):
+    """The run's seeded site in a database of the drill's own: on SQLite a copy of the released
+    site (conftest.py), on PostgreSQL a database made from the run's template (the seeded copy
+    the tests restore, pages/tests/databases.py), beside the released site's static files."""
     workdir = tmp_path_factory.mktemp("backup-drill")
     name = f"ioi_backup_drill_{secrets.token_hex(4)}"
     server_url = ""
@@ -228,15 +231,16 @@ def drill(tmp_path_factory, released_site):
 
         parts = urlsplit(DATABASE_URL)
         server_url = urlunsplit(parts._replace(path="/postgres"))
-        with psycopg.connect(server_url, autocommit=True) as admin:
-            admin.execute(f'CREATE DATABASE "{name}"')
         database_url = urlunsplit(parts._replace(path=f"/{name}"))
     else:
         database_url = f"sqlite:///{workdir}/site.sqlite3"
     site = Drill(workdir, database_url, server_url)
     try:
         if ON_POSTGRES:
-            build_site(site.env)
+            test_database = request.getfixturevalue("django_db_setup")
+            with request.getfixturevalue("django_db_blocker").unblock():
+                test_database.postgres_seeded_database(name)
+            (workdir / "static").symlink_to(released_site / "static")
         else:
             copy_site(released_site, workdir)  # the run's one build (conftest.py)
         site.content = python(site.env, ADD_CONTENT)
