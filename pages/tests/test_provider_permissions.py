@@ -289,6 +289,7 @@ def concrete(parts, number):
     return "/" + path
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_every_admin_address_about_another_entry_is_refused(world):
     """Wagtail's whole admin (its API and previews among it), each number in the address that
