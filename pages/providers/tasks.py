@@ -83,14 +83,15 @@ def send_reminder(reminder_id):
     if reminder is None:
         return
     provider = reminder.provider
-    entries = [
-        {
-            "title": entry.title,
-            "sections": stale_sections(entry),
-            "edit_url": absolute(reverse("wagtailadmin_pages:edit", args=[entry.pk])),
-        }
-        for entry in reminder.entries.order_by("title")
-    ]
+    with translation.override(provider.language):
+        entries = [
+            {
+                "title": entry.title,
+                "sections": stale_sections(entry),
+                "edit_url": absolute(reverse("wagtailadmin_pages:edit", args=[entry.pk])),
+            }
+            for entry in reminder.entries.order_by("title")
+        ]
     _send(
         reminder,
         provider.language,

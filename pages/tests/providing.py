@@ -56,11 +56,11 @@ def accept_invitation(client, link, password=PROVIDER_PASSWORD):
 
 def invite_provider_in_browser(page, base_url, name, email, entry_titles, language="English"):
     page.goto(base_url + reverse("provider_invitations:add"))
-    page.get_by_label("Name").fill(name)
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Language").select_option(label=language)
+    page.get_by_role("textbox", name="Name*").fill(name)
+    page.get_by_role("textbox", name="Email*").fill(email)
+    page.get_by_role("combobox", name="Language*").select_option(label=language)
     for title in entry_titles:
-        page.get_by_label(title, exact=True).check()
+        page.get_by_role("checkbox", name=title, exact=True).check()
     page.get_by_role("button", name="Create").click()
     page.get_by_text(f"Invitation to {email}").wait_for()
 
@@ -70,3 +70,55 @@ def accept_invitation_in_browser(page, link, password=PROVIDER_PASSWORD):
     page.get_by_label("Choose a password").fill(password)
     page.get_by_label("The same password again").fill(password)
     page.get_by_role("button", name="Make my account").click()
+
+
+def sign_in_with_recovery_code(tab, base_url, username, code, password=PASSWORD):
+    """Staff with a second factor: the password, then one of their recovery codes."""
+    tab.goto(f"{base_url}/admin/login/")
+    tab.get_by_label("Username").fill(username)
+    tab.get_by_label("Password").fill(password)
+    tab.get_by_role("button", name="Sign in").click()
+    tab.wait_for_url(re.compile(r"/admin/second-factor/verify/"))
+    tab.get_by_label("Code").fill(code)
+    tab.get_by_label("Code").press("Enter")
+    tab.wait_for_url(f"{base_url}/admin/")
+
+
+def set_up_authenticator_app_in_browser(tab, base_url):
+    """From *Set up a second factor*: an authenticator app, its code computed from the key the
+    page writes out; then past the recovery codes to the dashboard."""
+    from pages.tests.second_factor import app_code_for_key
+
+    tab.get_by_role("link", name="Use an authenticator app").click()
+    tab.wait_for_url(re.compile(r"/set-up/app/"))
+    key = tab.get_by_test_id("manual-key").inner_text()
+    tab.get_by_label("Code from the app").fill(app_code_for_key(key))
+    tab.get_by_label("Code from the app").press("Enter")
+    tab.wait_for_url(re.compile(r"/recovery-codes/"))
+    tab.get_by_role("link", name=re.compile("continue")).click()
+    tab.wait_for_url(f"{base_url}/admin/")
+
+
+def edit_entry_section_and_submit_in_browser(tab, entry_title, fields):
+    """From the provider's dashboard: open the entry, fill `fields` ({css selector: value}),
+    and submit it for moderation; back on the dashboard."""
+    tab.get_by_role("link", name=f"Edit {entry_title}").click()
+    tab.wait_for_url(re.compile(r"/admin/pages/\d+/edit/"))
+    for selector, value in fields.items():
+        tab.locator(selector).fill(value)
+        tab.locator(selector).press("Escape")  # closes a date picker
+    tab.locator("footer .w-dropdown__toggle").first.click()
+    menu = tab.locator(".tippy-box[data-state='visible']")
+    menu.wait_for()
+    assert menu.get_by_role("button", name=re.compile("^Publish")).count() == 0
+    tab.get_by_role("button", name="Submit to Moderators approval").click()
+    tab.wait_for_url(re.compile(r"/admin/$"))
+
+
+def approve_and_publish_in_browser(tab, base_url, entry):
+    """A moderator, signed in, approves the entry's change, which publishes it."""
+    tab.goto(f"{base_url}/admin/pages/{entry.pk}/edit/")
+    tab.locator("footer .w-dropdown__toggle").first.click()
+    tab.locator(".tippy-box[data-state='visible']").wait_for()
+    tab.get_by_role("button", name=re.compile(r"^Approve( and publish)?$", re.I)).click()
+    tab.wait_for_load_state()

@@ -87,7 +87,7 @@ def test_staff_invite_and_the_provider_accepts_into_an_account_that_edits_only_t
     assert not other.permissions_for_user(user).can_edit()
     # Signed in: the dashboard lists their entries, and the menu nothing else.
     page = admin_client.get("/admin/").content.decode()
-    assert "Edit Entry 1" in page and "Edit Entry 2" in page and "Entry 3" not in page
+    assert "Editar Entry 1" in page and "Editar Entry 2" in page and "Entry 3" not in page
     assert '"wagtail.sidebar.MainMenuModule", "_args": [[], ' in page
 
 
