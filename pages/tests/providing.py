@@ -102,7 +102,7 @@ def set_up_authenticator_app_in_browser(tab, base_url):
 def edit_entry_section_and_submit_in_browser(tab, entry_title, fields):
     """From the provider's dashboard: open the entry, fill `fields` ({css selector: value}),
     and submit it for moderation; back on the dashboard."""
-    tab.get_by_role("link", name=f"Edit {entry_title}").click()
+    tab.get_by_test_id("provider-entries").get_by_role("link", name=f"Edit {entry_title}").click()
     tab.wait_for_url(re.compile(r"/admin/pages/\d+/edit/"))
     for selector, value in fields.items():
         tab.locator(selector).fill(value)
