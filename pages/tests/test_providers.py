@@ -68,6 +68,9 @@ def test_staff_invite_and_the_provider_accepts_into_an_account_that_edits_only_t
     # Only the token's hash is kept.
     assert link.rstrip("/").rsplit("/", 1)[1] not in invitation.token_hash
 
+    listing = admin_client.get("/admin/provider_invitations/").content.decode()
+    assert "Ana Ruiz" in listing and ">Sent<" in listing.replace("\n", "").replace(" ", "")
+
     admin_client.logout()
     response = accept_invitation(admin_client, link)
     assert (response.status_code, response["Location"]) == (302, "/admin/")
@@ -254,7 +257,8 @@ def test_a_provider_is_reminded_at_most_once_a_month(catalogue):
     make_provider_account("Ana", "ana@example.org", [entry])
     make_stale([entry])
     remind_providers.call()
-    Reminder.objects.update(created_at=timezone.now() - timedelta(days=20))
+    # Last month's reminder, 20 days ago: not yet.
+    Reminder.objects.update(created_at=timezone.now() - timedelta(days=20), period="2000-01")
     remind_providers.call()
     assert len(mail.outbox) == 1
     Reminder.objects.update(created_at=timezone.now() - timedelta(days=40), period="2000-01")
