@@ -246,7 +246,9 @@ def test_a_failing_mail_server_retries_the_reminder_without_sending_it_twice(cat
     assert "ConnectionRefusedError" in reminder.last_error
 
     remind_providers.call()  # the next day's run: the same reminder, now sent
-    send_reminder.call(reminder.pk)  # and a late duplicate of its task: nothing
+    # A late duplicate of its task, after the claim has timed out: nothing.
+    Reminder.objects.update(claimed_at=timezone.now() - timedelta(hours=1))
+    send_reminder.call(reminder.pk)
     reminder.refresh_from_db()
     assert reminder.sent_at is not None and reminder.send_attempts == 2
     assert len(mail.outbox) == 1 and Reminder.objects.count() == 1
@@ -274,3 +276,28 @@ def test_an_entry_confirmed_within_the_year_is_not_stale(catalogue):
     entry.save()
     remind_providers.call()
     assert not mail.outbox and not Reminder.objects.exists()
+
+
+def test_an_invitation_to_a_staff_address_makes_nothing_and_one_to_a_provider_adds_entries(
+    client, catalogue
+):
+    from pages.providers.tasks import send_invitation
+
+    first, second, _ = catalogue.entries
+    create_user("editor", username="ed@example.org")
+    staff = Invitation.objects.create(name="Ed", email="ED@example.org")
+    staff.entries.set([first])
+    send_invitation.call(staff.pk)
+    path = "/" + invitation_link("ED@example.org").split("/", 3)[3]
+    response = accept_invitation(client, "http://x" + path)
+    assert response.status_code == 409 and "already has an account" in response.content.decode()
+    assert not Provider.objects.exists()
+
+    ana = make_provider_account("Ana", "ana@example.org", [first])
+    more = Invitation.objects.create(name="Ana", email="ana@example.org")
+    more.entries.set([second])
+    send_invitation.call(more.pk)
+    response = client.post("/" + invitation_link("ana@example.org").split("/", 3)[3])
+    assert (response.status_code, response["Location"]) == (302, "/admin/login/")
+    assert set(ana.entries.all()) == {first, second}
+    assert get_user_model().objects.filter(email="ana@example.org").count() == 1
