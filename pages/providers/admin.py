@@ -3,6 +3,8 @@ to one or more entries), the dashboard panels (staff: stale entries and unanswer
 provider: their entries), and what a provider's admin leaves out. Registered in
 wagtail_hooks.py."""
 
+import logging
+
 from django import forms
 from django.db import transaction
 from django.urls import reverse
@@ -20,6 +22,17 @@ from .models import Invitation
 from .stale import stale_entries, stale_sections, unanswered_providers
 from .tasks import send_invitation
 
+logger = logging.getLogger(__name__)
+
+
+def enqueue_invitation(invitation_id):
+    """Hand the email to the task backend. If even that fails, the invitation is stored and
+    the daily `remind_providers` run sends it."""
+    try:
+        send_invitation.enqueue(invitation_id)
+    except Exception:
+        logger.exception("Could not queue the email of provider invitation %s.", invitation_id)
+
 
 class InvitationCreateView(generic.CreateView):
     def save_instance(self):
@@ -27,7 +40,7 @@ class InvitationCreateView(generic.CreateView):
         instance.invited_by = self.request.user
         instance.save()
         self.form.save_m2m()
-        transaction.on_commit(lambda: send_invitation.enqueue(instance.pk))
+        transaction.on_commit(lambda: enqueue_invitation(instance.pk))
         return instance
 
     def get_success_message(self, instance):
