@@ -10,7 +10,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from conftest import build_home
+from conftest import axe_violations, build_home
 from pages.catalogue.models import CatalogueEntryPage
 from pages.providers.models import Provider
 from pages.tests.cataloguing import build_catalogue
@@ -48,7 +48,11 @@ def test_a_provider_is_invited_accepts_edits_their_entry_and_a_moderator_publish
     assert len(mail.outbox) == 1
 
     context, tab = new_tab(browser)
-    accept_invitation_in_browser(tab, invitation_link("ana@example.org"))
+    link = invitation_link("ana@example.org")
+    tab.goto(link)
+    assert tab.get_by_role("heading", level=1).inner_text() == "Make your account"
+    assert not axe_violations(tab)
+    accept_invitation_in_browser(tab, link)
     tab.wait_for_url(re.compile(r"/admin/second-factor/set-up/"))
     set_up_authenticator_app_in_browser(tab, base_url)
     provider = Provider.objects.get()
@@ -57,6 +61,7 @@ def test_a_provider_is_invited_accepts_edits_their_entry_and_a_moderator_publish
     assert tab.get_by_test_id("provider-entries").get_by_role("link").all_inner_texts() == [
         f"Edit {entry.title}"
     ]
+    assert not axe_violations(tab)
     today = timezone.localdate().isoformat()
     edit_entry_section_and_submit_in_browser(
         tab, entry.title, {"#id_country": "Chile", "#id_about_confirmed": today}
