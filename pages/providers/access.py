@@ -26,6 +26,8 @@ ANYWHERE = {
     "wagtailadmin_block_preview",
 }
 ANYWHERE_NAMESPACES = {"second_factor", "otp_webauthn"}
+# ...but not these in them (an administrator's own; the view checks too).
+NEVER = {"second_factor:reset"}
 # Addresses about one page (its id in `page_id` or `pk`): only for the provider's own entries.
 OWN_PAGE = {
     "wagtailadmin_pages:edit",
@@ -45,6 +47,8 @@ OWN_PAGE = {
 
 def allowed(request, match):
     name = match.view_name
+    if name in NEVER:
+        return False
     if name in ANYWHERE or match.namespace in ANYWHERE_NAMESPACES:
         return True
     if name == "wagtailadmin_editing_sessions:ping":
