@@ -40,6 +40,8 @@ if settings.DEBUG:
 # English addresses have no prefix, so none of them moved when Spanish came.
 urlpatterns += i18n_patterns(
     path("search/", search, name="search"),
+    # A provider accepting an invitation (pages/providers/, docs/providers.md).
+    path("", include("pages.providers.urls")),
     path("feeds/initiatives/", InitiativesFeed(), name="initiatives-feed"),
     path("feeds/news/", NewsFeed(), name="news-feed"),
     path("feeds/research/", ResearchFeed(), name="research-feed"),

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "home",
     "pages",
     "pages.catalogue",
+    "pages.providers",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.settings",
@@ -107,6 +108,8 @@ MIDDLEWARE = [
     # person who owes a second factor reaches only the pages that ask for it.
     "django_otp.middleware.OTPMiddleware",
     "pages.staff_auth.middleware.SecondFactorMiddleware",
+    # A provider reaches only the admin addresses that serve their own entries (docs/providers.md).
+    "pages.providers.access.ProviderAccessMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -375,6 +378,16 @@ CONTACT_EMAIL_MAX_ATTEMPTS = 6
 # bounds each step): an older claim is a sender that died, and the retry command takes it back.
 CONTACT_EMAIL_CLAIM_MINUTES = 15
 CONTACT_MESSAGE_RETENTION_DAYS = int(os.environ.get("CONTACT_MESSAGE_RETENTION_DAYS", "365"))
+# Providers (pages/providers/, docs/providers.md): an invitation's link works this many days;
+# an entry is stale when a section was last confirmed longer ago than PROVIDER_STALE_AFTER_DAYS,
+# and its provider is reminded at most once a calendar month, and never twice within
+# PROVIDER_REMINDER_INTERVAL_DAYS.
+PROVIDER_INVITATION_DAYS = int(os.environ.get("PROVIDER_INVITATION_DAYS", "14"))
+PROVIDER_STALE_AFTER_DAYS = int(os.environ.get("PROVIDER_STALE_AFTER_DAYS", "365"))
+PROVIDER_REMINDER_INTERVAL_DAYS = 28
+PROVIDER_EMAIL_MAX_ATTEMPTS = 6
+PROVIDER_EMAIL_CLAIM_MINUTES = 15
+
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "webmaster@localhost")
 
 # The link checker's defaults (pages/links/checker.py: CheckSettings); the command overrides them.

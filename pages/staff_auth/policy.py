@@ -16,6 +16,10 @@ POWERFUL_PERMISSIONS = (
     "auth.change_user",
     "auth.add_group",
     "auth.change_group",
+    # A provider from outside IOI keeping their catalogue entries (pages/providers/): their
+    # changes are moderated, but their account is an entry into the admin from outside, and
+    # a stolen password would write in their name (docs/security.md#second-factor).
+    "providers.keep_own_entries",
 )
 POWERFUL_PAGE_ACTIONS = ("publish",)
 

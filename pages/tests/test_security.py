@@ -456,6 +456,7 @@ NOT_STORED = {
     "catalogue/compare.html": {"entry.public_url", "csv_url", "page.url"},
     "catalogue/funding_needs.html": {"option.url", "entry.public_url", "page.url"},
     "catalogue/reuse.html": {"funding_url", "page.url"},
+    "providers/your_entries_panel.html": {"item.edit_url"},  # reverse()
 }
 
 

@@ -1,0 +1,124 @@
+"""Steps of a provider's journey, for the tests: made directly (`make_provider_account`), through
+the admin with the test client (`invite_provider`, `accept_invitation`), or in a browser
+(`*_in_browser`). Each is small, so that a journey can chain them after others (a suggestion
+accepted into a draft, then its provider invited)."""
+
+import re
+
+from django.contrib.auth import get_user_model
+from django.core import mail
+from django.urls import reverse
+
+from conftest import PASSWORD
+from pages.providers.grants import grant_entries, make_provider
+
+PROVIDER_PASSWORD = "a provider's long passphrase 42"
+LINK = re.compile(r"https?://\S+/providers/accept/[\w-]+/")
+
+
+def make_provider_account(name, email, entries, language="en"):
+    """A provider who has accepted an invitation to `entries`, with password PASSWORD."""
+    user = get_user_model().objects.create_user(email, email, PASSWORD, first_name=name)
+    provider = make_provider(user, name, language)
+    grant_entries(provider, entries)
+    return provider
+
+
+def invitation_data(name, email, entries, language="en"):
+    return {"name": name, "email": email, "language": language, "entries": [e.pk for e in entries]}
+
+
+def invite_provider(client, name, email, entries, language="en", on_commit=None):
+    """Staff (signed in on `client`) invite a provider through Settings → Provider invitations;
+    `on_commit` is django_capture_on_commit_callbacks, so that the email goes at once."""
+    data = invitation_data(name, email, entries, language)
+    url = reverse("provider_invitations:add")
+    if on_commit is None:
+        return client.post(url, data)
+    with on_commit(execute=True):
+        return client.post(url, data)
+
+
+def invitation_link(email_address):
+    """The acceptance link from the latest email to this address."""
+    sent = [m for m in mail.outbox if email_address in m.to]
+    match = LINK.search(sent[-1].body)
+    return match.group(0)
+
+
+def accept_invitation(client, link, password=PROVIDER_PASSWORD):
+    path = link.split("://", 1)[1].split("/", 1)[1]
+    return client.post(f"/{path}", {"password1": password, "password2": password})
+
+
+# In a browser (Playwright's sync API)
+
+
+def invite_provider_in_browser(page, base_url, name, email, entry_titles, language="English"):
+    page.goto(base_url + reverse("provider_invitations:add"))
+    page.get_by_role("textbox", name="Name*").fill(name)
+    page.get_by_role("textbox", name="Email*").fill(email)
+    page.get_by_role("combobox", name="Language*").select_option(label=language)
+    for title in entry_titles:
+        page.get_by_role("checkbox", name=title, exact=True).check()
+    page.get_by_role("button", name="Create").click()
+    page.get_by_text(f"Invitation to {email}").wait_for()
+
+
+def accept_invitation_in_browser(page, link, password=PROVIDER_PASSWORD):
+    page.goto(link)
+    page.get_by_label("Choose a password").fill(password)
+    page.get_by_label("The same password again").fill(password)
+    page.get_by_role("button", name="Make my account").click()
+
+
+def sign_in_with_recovery_code(tab, base_url, username, code, password=PASSWORD):
+    """Staff with a second factor: the password, then one of their recovery codes."""
+    tab.goto(f"{base_url}/admin/login/")
+    tab.get_by_label("Username").fill(username)
+    tab.get_by_label("Password").fill(password)
+    tab.get_by_role("button", name="Sign in").click()
+    tab.wait_for_url(re.compile(r"/admin/second-factor/verify/"))
+    tab.get_by_label("Code").fill(code)
+    tab.get_by_label("Code").press("Enter")
+    tab.wait_for_url(f"{base_url}/admin/")
+
+
+def set_up_authenticator_app_in_browser(tab, base_url):
+    """From *Set up a second factor*: an authenticator app, its code computed from the key the
+    page writes out; then past the recovery codes to the dashboard."""
+    from pages.tests.second_factor import app_code_for_key
+
+    tab.get_by_role("link", name="Use an authenticator app").click()
+    tab.wait_for_url(re.compile(r"/set-up/app/"))
+    key = tab.get_by_test_id("manual-key").inner_text()
+    tab.get_by_label("Code from the app").fill(app_code_for_key(key))
+    tab.get_by_label("Code from the app").press("Enter")
+    tab.wait_for_url(re.compile(r"/recovery-codes/"))
+    tab.get_by_role("link", name=re.compile("continue")).click()
+    tab.wait_for_url(f"{base_url}/admin/")
+
+
+def edit_entry_section_and_submit_in_browser(tab, entry_title, fields):
+    """From the provider's dashboard: open the entry, fill `fields` ({css selector: value}),
+    and submit it for moderation; back on the dashboard."""
+    tab.get_by_test_id("provider-entries").get_by_role("link", name=f"Edit {entry_title}").click()
+    tab.wait_for_url(re.compile(r"/admin/pages/\d+/edit/"))
+    for selector, value in fields.items():
+        tab.locator(selector).fill(value)
+        tab.locator(selector).press("Escape")  # closes a date picker
+    tab.locator("footer .w-dropdown__toggle").first.click()
+    menu = tab.locator(".tippy-box[data-state='visible']")
+    menu.wait_for()
+    assert menu.get_by_role("button", name=re.compile("^Publish")).count() == 0
+    tab.get_by_role("button", name="Submit to Moderators approval").click()
+    tab.wait_for_url(re.compile(r"/admin/$"))
+
+
+def approve_and_publish_in_browser(tab, base_url, entry):
+    """A moderator, signed in, approves the entry's change, which publishes it."""
+    tab.goto(f"{base_url}/admin/pages/{entry.pk}/edit/")
+    tab.locator("footer .w-dropdown__toggle").first.click()
+    tab.locator(".tippy-box[data-state='visible']").wait_for()
+    tab.get_by_role("button", name=re.compile(r"^Approve( and publish)?$", re.I)).click()
+    tab.wait_for_load_state()

@@ -1,0 +1,86 @@
+"""A provider's journey in a real browser (Debian's Chromium through Playwright), with the
+second factor required as in production: an administrator invites them; they accept from the
+email, set up an authenticator app, edit a section of their entry and submit it; a moderator
+publishes it, and the public page shows the new fact and its new "last confirmed" date. The
+steps are in pages/tests/providing.py, so a longer journey can chain them."""
+
+import re
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from conftest import axe_violations, build_home
+from pages.catalogue.models import CatalogueEntryPage
+from pages.providers.models import Provider
+from pages.tests.cataloguing import build_catalogue
+from pages.tests.providing import (
+    accept_invitation_in_browser,
+    approve_and_publish_in_browser,
+    edit_entry_section_and_submit_in_browser,
+    invitation_link,
+    invite_provider_in_browser,
+    set_up_authenticator_app_in_browser,
+    sign_in_with_recovery_code,
+)
+from pages.tests.second_factor import with_app, with_recovery_codes
+from pages.tests.test_moderation_browser import new_tab
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_a_provider_is_invited_accepts_edits_their_entry_and_a_moderator_publishes_it(
+    live_server, make_user, browser, settings
+):
+    settings.STAFF_2FA_REQUIRED = True
+    base_url = settings.WAGTAILADMIN_BASE_URL = live_server.url  # the emails' links
+    home = build_home()
+    entry = build_catalogue(home, count=2).entries[0]
+    admin, moderator = make_user("administrator"), make_user("moderator")
+    for person, code in ((admin, "admn2345"), (moderator, "mode2345")):
+        with_app(person)
+        with_recovery_codes(person, code)
+
+    context, tab = new_tab(browser)
+    sign_in_with_recovery_code(tab, base_url, admin.username, "admn2345")
+    invite_provider_in_browser(tab, base_url, "Ana Ruiz", "ana@example.org", [entry.title])
+    context.close()
+    assert len(mail.outbox) == 1
+
+    context, tab = new_tab(browser)
+    link = invitation_link("ana@example.org")
+    tab.goto(link)
+    assert tab.get_by_role("heading", level=1).inner_text() == "Make your account"
+    assert not axe_violations(tab)
+    accept_invitation_in_browser(tab, link)
+    tab.wait_for_url(re.compile(r"/admin/second-factor/set-up/"))
+    set_up_authenticator_app_in_browser(tab, base_url)
+    provider = Provider.objects.get()
+    assert list(provider.entries.all()) == [entry]
+    # Their menu is empty; their dashboard lists their entry, and only it.
+    assert tab.get_by_test_id("provider-entries").get_by_role("link").all_inner_texts() == [
+        f"Edit {entry.title}"
+    ]
+    assert not axe_violations(tab)
+    today = timezone.localdate().isoformat()
+    edit_entry_section_and_submit_in_browser(
+        tab, entry.title, {"#id_country": "Chile", "#id_about_confirmed": today}
+    )
+    assert "waiting for review" in tab.locator("main").inner_text()
+    context.close()
+    entry.refresh_from_db()
+    assert entry.workflow_in_progress and entry.country != "Chile"
+
+    context, tab = new_tab(browser)
+    sign_in_with_recovery_code(tab, base_url, moderator.username, "mode2345")
+    approve_and_publish_in_browser(tab, base_url, entry)
+    context.close()
+    entry = CatalogueEntryPage.objects.get(pk=entry.pk)
+    assert entry.country == "Chile" and entry.about_confirmed.isoformat() == today
+
+    context, reader = new_tab(browser)
+    reader.goto(f"{base_url}{entry.url}")
+    main = reader.locator("main")
+    assert "Chile" in main.inner_text()
+    assert main.locator(f'time[datetime="{today}"]').count() >= 1
+    context.close()
