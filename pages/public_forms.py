@@ -112,9 +112,7 @@ class GuardedForm(forms.Form):
 def flooded(request, group, rate):
     """Whether this post is one too many from its address for `group` at `rate` (e.g. "5/10m"),
     counting it. A cache that cannot be reached lets posts through (RATELIMIT_FAIL_OPEN)."""
-    return is_ratelimited(
-        request, group=group, key="ip", rate=rate, method="POST", increment=True
-    )
+    return is_ratelimited(request, group=group, key="ip", rate=rate, method="POST", increment=True)
 
 
 def retry_after(rate):

@@ -43,6 +43,8 @@ RESERVED_SLUGS = {
     "comparar",
     "funding-needs",
     "necesidades-de-financiacion",
+    "suggest",
+    "sugerir",
     "catalogue.csv",
     "catalogue.json",
     "datapackage.json",
