@@ -12,6 +12,8 @@ new draft only."""
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from wagtail.actions.publish_page_revision import PublishPageRevisionAction
+from wagtail.signals import page_published, published
 
 from . import sections
 from .models.entries import CatalogueEntryPage
@@ -26,6 +28,20 @@ CONFIRMABLE = {section.key: section for section in sections.SECTIONS if section.
 
 class Refused(Exception):
     """Nothing was confirmed; the message says why."""
+
+
+class PublishKeepingModeration(PublishPageRevisionAction):
+    """Wagtail's publish, without cancelling the moderation the entry's draft is in (Wagtail
+    cancels it on any publish, WAGTAIL_WORKFLOW_CANCEL_ON_PUBLISH): a confirmation publishes
+    the live content with new dates, and the draft under review stays under review. The
+    signals are sent as Wagtail sends them, so the page cache and search follow. (The comments'
+    positions Wagtail saves here are untouched by a confirmation.)"""
+
+    def _after_publish(self):
+        page_published.send(
+            sender=self.object.specific_class, instance=self.object.specific, revision=self.revision
+        )
+        published.send(sender=type(self.object), instance=self.object, revision=self.revision)
 
 
 def register_log_actions(actions):
@@ -58,13 +74,9 @@ def confirm(entry, keys, user):
             for section in chosen:
                 setattr(page, section.confirmed_field, today)
             revision = page.save_revision(user=user, changed=False, clean=False)
-            revision.publish(
-                user=user,
-                changed=False,
-                log_action=LOG_ACTION,
-                previous_revision=page.live_revision,
-                skip_permission_checks=True,
-            )
+            PublishKeepingModeration(
+                revision, user=user, changed=False, log_action=LOG_ACTION
+            ).execute(skip_permission_checks=True)
         if draft is not None or not page.live:
             base = draft or page.latest_revision
             working = base.as_object() if base else page
