@@ -77,3 +77,5 @@ class SuggestionForm(GuardedForm):
         self.fields["category"].queryset = in_active_language(
             Term.objects.filter(vocabulary="category")
         ).order_by("sort_order", "name")
+        # The name alone: every choice here is a category.
+        self.fields["category"].label_from_instance = lambda term: term.name

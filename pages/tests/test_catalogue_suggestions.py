@@ -62,7 +62,8 @@ def test_the_form_is_linked_from_the_catalogue_and_has_every_field_labelled(clie
     for field in ("name", "website", "provider", "category", "description", "email"):
         assert f'<label for="id_{field}"' in html
     assert 'for="id_consent_to_contact"' in html and 'name="form_token"' in html
-    assert "Publishing System" in html  # the catalogue's own categories
+    # The catalogue's own categories, by name.
+    assert ">Publishing System</option>" in html and "(Licence)" not in html
     assert "no-cache" in response["Cache-Control"]
 
 
