@@ -452,10 +452,17 @@ NOT_STORED = {
         "compare_address",
         "option.url",
         "entry.public_url",
+        "suggest_url",
     },
     "catalogue/compare.html": {"entry.public_url", "csv_url", "page.url"},
     "catalogue/funding_needs.html": {"option.url", "entry.public_url", "page.url"},
     "catalogue/reuse.html": {"funding_url", "page.url"},
+    "catalogue/suggest.html": {"page.url"},
+    "catalogue/suggest_thanks.html": {"page.url", "suggest_url"},
+    # reverse()
+    "catalogue/admin/accept_suggestion.html": {"back_url"},
+    "catalogue/admin/decline_suggestion.html": {"back_url"},
+    "catalogue/admin/confirm_sections.html": {"edit_url"},
 }
 
 
