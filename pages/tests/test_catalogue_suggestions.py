@@ -395,3 +395,36 @@ def test_accept_is_post_only_in_effect(client, catalogue, staff):
     assert client.put(url).status_code == 405
     suggestion.refresh_from_db()
     assert suggestion.status == "new"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_people_accepting_at_once_make_one_draft(make_user):
+    """Each in a thread of its own, with its own connection, let go at the same moment."""
+    import threading
+
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("Needs PostgreSQL (DATABASE_URL): SQLite's test database is one connection.")
+    world = build_catalogue(build_home(), count=1)
+    suggestion = stored_suggestion(world)
+    people = [make_user("editor"), make_user("moderator")]
+    start = threading.Barrier(len(people))
+    made, failures = [], []
+
+    def accept(user):
+        try:
+            start.wait()
+            made.append(review.accept(suggestion.pk, user).pk)
+        except Exception as error:  # noqa: BLE001 - reported by the assertion below
+            failures.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=accept, args=(user,)) for user in people]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not failures and len(made) == 2 and len(set(made)) == 1
+    assert CatalogueEntryPage.objects.filter(title="Open Journal Systems").count() == 1
