@@ -9,8 +9,11 @@ from wagtail import hooks
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
-from pages.catalogue.admin import TermViewSet
-from pages.catalogue.models import Term
+from pages.catalogue import admin as catalogue_admin
+from pages.catalogue.admin import SuggestionViewSet, TermViewSet
+from pages.catalogue.confirmation import register_log_actions as catalogue_log_actions
+from pages.catalogue.models import CatalogueIndexPage, Term
+from pages.catalogue.views import receive_suggestion
 from pages.contacts.admin import (
     ContactsGroup,
     NewMessagesPanel,
@@ -56,6 +59,13 @@ register_snippet(LinksGroup)
 register_snippet(PersonViewSet)
 register_snippet(OrganisationWordingViewSet)
 register_snippet(TermViewSet)
+register_snippet(SuggestionViewSet)
+
+# The catalogue: suggestions accepted or declined, sections confirmed (pages/catalogue/admin.py).
+hooks.register("register_admin_urls", catalogue_admin.admin_urls)
+hooks.register("register_snippet_listing_buttons", catalogue_admin.suggestion_buttons)
+hooks.register("register_page_header_buttons", catalogue_admin.confirm_buttons)
+hooks.register("register_log_actions", catalogue_log_actions)
 
 hooks.register("register_admin_urls", report_urls)
 hooks.register("before_edit_page", refuse_publish_on_edit)
@@ -94,18 +104,19 @@ def add_dashboard_panels(request, panels):
 # Order 1: Wagtail's own `on_serve_page` hooks (order 0) wrap this one, so a page's view
 # restrictions are checked before a post to it is read.
 @hooks.register("on_serve_page", order=1)
-def answer_contact_form(serve):
-    """A post to the contact page's form is a message: received by the contact concern, after
-    Wagtail has checked the page's view restrictions. Everything else is served as usual."""
+def answer_public_forms(serve):
+    """A post to the contact page's form is a message, received by the contact concern; a post
+    to the catalogue's suggestion form is a suggestion, received by the catalogue. Both after
+    Wagtail has checked the page's view restrictions, and through this one place, so that what
+    guards one form's posts guards the other's. Everything else is served as usual."""
 
     def serve_page(page, request, args, kwargs):
-        route = getattr(request, "routable_resolver_match", None)
-        if (
-            request.method == "POST"
-            and isinstance(page, ContactPage)
-            and getattr(route, "url_name", None) == ContactPage.FORM_ROUTE
-        ):
-            return receive_message(page, request)
+        if request.method == "POST":
+            route = getattr(getattr(request, "routable_resolver_match", None), "url_name", None)
+            if isinstance(page, ContactPage) and route == ContactPage.FORM_ROUTE:
+                return receive_message(page, request)
+            if isinstance(page, CatalogueIndexPage) and route in page.SUGGEST_ROUTES:
+                return receive_suggestion(page, request)
         return serve(page, request, args, kwargs)
 
     return serve_page

@@ -373,6 +373,8 @@ TASKS_STALLED_AFTER_SECONDS = int(os.environ.get("TASKS_STALLED_AFTER_SECONDS", 
 
 # The contact form.
 CONTACT_FORM_RATE = os.environ.get("CONTACT_FORM_RATE", "5/10m")
+# The catalogue's suggestion form (docs/catalogue.md): posts from one address.
+CATALOGUE_SUGGESTION_RATE = os.environ.get("CATALOGUE_SUGGESTION_RATE", "5/10m")
 CONTACT_EMAIL_MAX_ATTEMPTS = 6
 # A sender holds a message it is emailing this long at most (a send takes seconds; EMAIL_TIMEOUT
 # bounds each step): an older claim is a sender that died, and the retry command takes it back.

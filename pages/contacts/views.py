@@ -15,9 +15,9 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
-from django_ratelimit.core import _split_rate, is_ratelimited
 
 from pages.models.site_settings import OrganisationSettings
+from pages.public_forms import flooded, retry_after
 from pages.translation.locales import active_language
 
 from .forms import ContactForm
@@ -46,16 +46,9 @@ def recipient_for(purpose):
 
 def receive_message(page, request):
     """Handle a post to the contact page. Returns the response to send."""
-    if is_ratelimited(
-        request,
-        group="contact-form",
-        key="ip",
-        rate=settings.CONTACT_FORM_RATE,
-        method="POST",
-        increment=True,
-    ):
+    if flooded(request, "contact-form", settings.CONTACT_FORM_RATE):
         response = render(request, "429.html", {"page": page}, status=429)
-        response["Retry-After"] = str(_split_rate(settings.CONTACT_FORM_RATE)[1])
+        response["Retry-After"] = str(retry_after(settings.CONTACT_FORM_RATE))
         return response
 
     form = ContactForm(request.POST)

@@ -38,6 +38,10 @@ _EDITOR_MODEL_PERMISSIONS = [
     # The catalogue's vocabularies (licences, standards, regions...), kept as data.
     "catalogue.add_term",
     "catalogue.change_term",
+    # Infrastructures the public suggests: read them, accept one into a draft entry or decline
+    # it (pages/catalogue/review.py). Only administrators delete one.
+    "catalogue.view_suggestion",
+    "catalogue.change_suggestion",
 ]
 
 ROLES = {

@@ -1,16 +1,23 @@
-"""Steps of a provider's journey, for the tests: made directly (`make_provider_account`), through
-the admin with the test client (`invite_provider`, `accept_invitation`), or in a browser
-(`*_in_browser`). Each is small, so that a journey can chain them after others (a suggestion
-accepted into a draft, then its provider invited)."""
+"""Steps of the providers' journey (issue 28), for the tests, each small enough to chain: a
+visitor suggests an infrastructure by keyboard and staff accept it into a draft entry
+(`suggest_by_keyboard`, `accept_as_staff`); its provider is invited, accepts and edits, and a
+moderator publishes, made directly (`make_provider_account`), through the admin with the test
+client (`invite_provider`, `accept_invitation`), or in a browser (`*_in_browser`)."""
 
 import re
+from dataclasses import dataclass, field
+from datetime import timedelta
 
+import time_machine
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
-from conftest import PASSWORD
+from conftest import PASSWORD, sign_in
 from pages.providers.grants import grant_entries, make_provider
+from pages.public_forms import MIN_FILL_SECONDS
+from pages.tests.test_moderation_browser import new_tab
 
 PROVIDER_PASSWORD = "a provider's long passphrase 42"
 LINK = re.compile(r"https?://\S+/providers/accept/[\w-]+/")
@@ -122,3 +129,86 @@ def approve_and_publish_in_browser(tab, base_url, entry):
     tab.locator(".tippy-box[data-state='visible']").wait_for()
     tab.get_by_role("button", name=re.compile(r"^Approve( and publish)?$", re.I)).click()
     tab.wait_for_load_state()
+
+
+@dataclass
+class SuggestedInfrastructure:
+    name: str = "Lantern Archive"
+    website: str = "https://lantern.example.org/"
+    provider: str = "The Lantern Cooperative"
+    category: str = "Publishing"  # typed into the select, which picks the first match
+    description: str = "Keeps open journals' back issues readable for good."
+    email: str = "maintainer@lantern.example.org"
+    # What the form looked like when it was sent (filled by suggest_by_keyboard).
+    seen: dict = field(default_factory=dict)
+
+
+def focus_by_tab(tab, selector, most=80):
+    """Press Tab until the element is focused, as a keyboard user would."""
+    for _ in range(most):
+        tab.keyboard.press("Tab")
+        if tab.locator(selector).evaluate("el => el === document.activeElement"):
+            return
+    raise AssertionError(f"{selector} is not reachable with the Tab key")
+
+
+def suggest_by_keyboard(browser, base_url, suggestion, javascript=False):
+    """A visitor finds the form from the catalogue and sends the suggestion with the keyboard
+    alone (JavaScript off unless asked), at a person's pace. Ends on the thank-you page, whose
+    heading it records in `suggestion.seen`."""
+    context = browser.new_context(java_script_enabled=javascript)
+    tab = context.new_page()
+    tab.set_default_timeout(15_000)
+    tab.goto(f"{base_url}/catalogue/")
+    focus_by_tab(tab, "a[href$='/catalogue/suggest/']", most=600)
+    with tab.expect_navigation():
+        tab.keyboard.press("Enter")
+    assert tab.url == f"{base_url}/catalogue/suggest/"
+    for selector, text in (
+        ("#id_name", suggestion.name),
+        ("#id_website", suggestion.website),
+        ("#id_provider", suggestion.provider),
+        ("#id_category", suggestion.category),
+        ("#id_description", suggestion.description),
+        ("#id_email", suggestion.email),
+    ):
+        focus_by_tab(tab, selector)
+        tab.keyboard.type(text)
+    focus_by_tab(tab, "#id_consent_to_contact")
+    tab.keyboard.press("Space")
+    suggestion.seen["category"] = tab.locator("#id_category option:checked").inner_text()
+    focus_by_tab(tab, "form button[type=submit]")
+    # The server's clock (this process's) moves on by a person's writing time, rather than
+    # the test waiting for it.
+    with time_machine.travel(timezone.now() + timedelta(seconds=MIN_FILL_SECONDS + 1)):
+        with tab.expect_navigation():
+            tab.keyboard.press("Enter")
+        suggestion.seen["thanks_url"] = tab.url
+        suggestion.seen["heading"] = tab.get_by_role("heading", level=1).inner_text()
+    context.close()
+    return suggestion
+
+
+def accept_as_staff(browser, base_url, username, name):
+    """Staff find the suggestion in the admin, open its actions and accept it into a draft.
+    Returns the draft entry's edit address, where the accept leaves them, and the values its
+    editor shows (title, provider, website, summary)."""
+    context, tab = new_tab(browser)
+    sign_in(tab, base_url, username)
+    tab.goto(f"{base_url}/admin/snippets/catalogue/suggestion/?status=new")
+    row = tab.locator("tr", has_text=name)
+    row.get_by_role("button", name=re.compile("More options", re.I)).click()
+    tab.get_by_role("link", name="Accept into a draft entry").click()
+    tab.wait_for_url(re.compile(r"/admin/catalogue/suggestions/\d+/accept/$"))
+    tab.get_by_role("button", name="Make the draft entry").click()
+    tab.wait_for_url(re.compile(r"/admin/pages/\d+/edit/$"))
+    shown = {
+        "edit_url": tab.url,
+        "message": tab.locator(".messages").inner_text(),
+        **{
+            name: tab.locator(f"#id_{name}").input_value()
+            for name in ("title", "provider", "website", "summary")
+        },
+    }
+    context.close()
+    return shown

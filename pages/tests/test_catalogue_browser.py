@@ -62,9 +62,9 @@ def test_axe_finds_nothing_on_the_catalogue_in_english_and_spanish(seeded_site, 
     two = "e=zenodo&e=dspace"
     four = "e=zenodo&e=dspace&e=dataverse&e=invenio-rdm"
     paths = []
-    for base, compare, funding in (
-        ("/catalogue/", "compare", "funding-needs"),
-        ("/es/catalogo/", "comparar", "necesidades-de-financiacion"),
+    for base, compare, funding, suggest in (
+        ("/catalogue/", "compare", "funding-needs", "suggest/"),
+        ("/es/catalogo/", "comparar", "necesidades-de-financiacion", "sugerir/"),
     ):
         paths += [
             f"{base}?category=repository-software&sort=relied-on",
@@ -72,6 +72,7 @@ def test_axe_finds_nothing_on_the_catalogue_in_english_and_spanish(seeded_site, 
             f"{base}{compare}/?{two}",
             f"{base}{compare}/?{four}",
             f"{base}{funding}/",
+            f"{base}{suggest}",
         ]
 
     def check(path, response, tab):

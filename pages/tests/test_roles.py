@@ -38,7 +38,7 @@ from conftest import (
     module_transaction,
     role_groups,
 )
-from pages.catalogue.models import CatalogueEntryPage, CatalogueIndexPage, Term
+from pages.catalogue.models import CatalogueEntryPage, CatalogueIndexPage, Suggestion, Term
 from pages.contacts.models import Contact, ContactMessage
 from pages.editorial.roles import WORKFLOW_NAME
 from pages.links.models import Link, LinkCategory
@@ -111,9 +111,17 @@ def module_world(django_db_setup, django_db_blocker):
         link_translation = translate(link)
         catalogue = add_page(home, CatalogueIndexPage, title="Catalogue", slug="catalogue")
         term = Term.objects.create(vocabulary="licence", name="MIT", slug="mit")
+        suggestion = Suggestion.objects.create(
+            name="Suggested by the public",
+            website="https://example.org/",
+            description="An infrastructure someone suggested.",
+            email="someone@example.org",
+            consent_to_contact=True,
+        )
         yield SimpleNamespace(
             catalogue=catalogue,
             term=term,
+            suggestion=suggestion,
             users=users,
             home=home,
             about=about,
@@ -162,6 +170,9 @@ def fingerprint():
         "people": list(Person.objects.order_by("pk").values_list("pk", "family_name")),
         "contacts": list(Contact.objects.order_by("pk").values_list("pk", "name")),
         "messages": list(ContactMessage.objects.order_by("pk").values_list("pk", "status")),
+        "suggestions": list(
+            Suggestion.objects.order_by("pk").values_list("pk", "status", "entry_id")
+        ),
         "settings": list(OrganisationSettings.objects.values_list("organisation_name")),
         "sources": list(
             TranslationSource.objects.order_by("pk").values_list(
@@ -358,6 +369,18 @@ def publish_entry(client, w):
     return CatalogueEntryPage.objects.filter(slug="role-test-entry", live=True).exists()
 
 
+def accept_suggestion(client, w):
+    post(client, w, f"/admin/catalogue/suggestions/{w.suggestion.pk}/accept/")
+    return Suggestion.objects.filter(
+        pk=w.suggestion.pk, status="accepted", entry__isnull=False
+    ).exists()
+
+
+def decline_suggestion(client, w):
+    post(client, w, f"/admin/catalogue/suggestions/{w.suggestion.pk}/decline/", {"reason": MARKER})
+    return Suggestion.objects.filter(pk=w.suggestion.pk, status="declined").exists()
+
+
 def upload_image(client, w):
     root = Collection.get_first_root_node()
     data = {"title": MARKER, "file": make_image_file(), "collection": root.pk}
@@ -494,6 +517,8 @@ ACTIONS = {
     "Delete a catalogue term": delete_term,
     "Write a catalogue entry and submit it for moderation": add_entry_and_submit,
     "Publish a catalogue entry": publish_entry,
+    "Accept a suggested infrastructure into a draft entry": accept_suggestion,
+    "Decline a suggested infrastructure": decline_suggestion,
     "Upload an image": upload_image,
     "Edit a contact": edit_contact,
     "List messages from the public": list_messages,

@@ -452,11 +452,18 @@ NOT_STORED = {
         "compare_address",
         "option.url",
         "entry.public_url",
+        "suggest_url",
     },
     "catalogue/compare.html": {"entry.public_url", "csv_url", "page.url"},
     "catalogue/funding_needs.html": {"option.url", "entry.public_url", "page.url"},
     "catalogue/reuse.html": {"funding_url", "page.url"},
     "providers/your_entries_panel.html": {"item.edit_url"},  # reverse()
+    "catalogue/suggest.html": {"page.url"},
+    "catalogue/suggest_thanks.html": {"page.url", "suggest_url"},
+    # reverse()
+    "catalogue/admin/accept_suggestion.html": {"back_url"},
+    "catalogue/admin/decline_suggestion.html": {"back_url"},
+    "catalogue/admin/confirm_sections.html": {"edit_url"},
 }
 
 

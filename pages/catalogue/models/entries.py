@@ -26,7 +26,7 @@ from pages.fields import WebURLField
 from pages.models.base import OneQueryViewRestrictions, PreviewedAsServed, public_pages
 from pages.translation.locales import TranslatableSnippetMixin
 
-from .. import exports, sections
+from .. import exports, history, sections
 from ..vocabularies import (
     FUNDING_SOURCES,
     GOVERNANCE,
@@ -43,6 +43,8 @@ RESERVED_SLUGS = {
     "comparar",
     "funding-needs",
     "necesidades-de-financiacion",
+    "suggest",
+    "sugerir",
     "catalogue.csv",
     "catalogue.json",
     "datapackage.json",
@@ -505,6 +507,7 @@ class CatalogueEntryPage(PreviewedAsServed, OneQueryViewRestrictions, Page):
                 for section in sections.SECTIONS
             ],
             index_url=self.get_parent().get_url(request) if self.depth > 1 else None,
+            changes=history.changes(self),
         )
         return context
 

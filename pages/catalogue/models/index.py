@@ -7,7 +7,14 @@ from urllib.parse import urlencode
 from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Max
-from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import (
+    Http404,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseNotAllowed,
+    JsonResponse,
+)
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path, re_path
@@ -22,7 +29,14 @@ from ..finder import FUNDING_FACETS, PER_PAGE, Finder, compare_choice
 from .entries import CatalogueEntryPage, entry_urls, prefetched, with_relations
 
 # The views' addresses in other languages than English (the index's own slug is the editor's).
-SUB_PATHS = {"es": {"compare": "comparar", "funding-needs": "necesidades-de-financiacion"}}
+SUB_PATHS = {
+    "es": {
+        "compare": "comparar",
+        "funding-needs": "necesidades-de-financiacion",
+        "suggest": "sugerir",
+        "suggest/thanks": "sugerir/gracias",
+    }
+}
 
 
 class CatalogueIndexPage(RoutablePageMixin, PreviewedAsServed, OneQueryViewRestrictions, Page):
@@ -64,6 +78,7 @@ class CatalogueIndexPage(RoutablePageMixin, PreviewedAsServed, OneQueryViewRestr
         return {
             "compare_url": self.sub_path("compare"),
             "funding_url": self.sub_path("funding-needs"),
+            "suggest_url": self.sub_path("suggest"),
         }
 
     @path("")
@@ -156,6 +171,44 @@ class CatalogueIndexPage(RoutablePageMixin, PreviewedAsServed, OneQueryViewRestr
                 "facets": finder.facet_links(),
                 "filters_query": finder.filters_query(),
             },
+        )
+
+    # The routes whose posts are suggestions. They are received by pages/catalogue/views.py:
+    # receive_suggestion, through the `on_serve_page` hook in pages/wagtail_hooks.py, as the
+    # contact form's are: a page type imports no form or view, and both forms' posts pass the
+    # same checks on the way in.
+    SUGGEST_ROUTES = ("suggest", "suggest-es")
+
+    @path("suggest/", name="suggest")
+    @path("sugerir/", name="suggest-es")
+    def suggest(self, request):
+        if request.method not in ("GET", "HEAD"):
+            return HttpResponseNotAllowed(["GET", "HEAD", "POST"])
+        return self.suggestion_page(request)
+
+    def suggestion_page(self, request, form=None, held_back=None):
+        """The suggestion form: blank (`{% suggestion_form %}` makes it), or posted with its
+        errors, or held back with the reason (`held_back`). Never from a cache: it carries a
+        timed token and the protection against posts from other sites."""
+        response = self.render(
+            request,
+            template="catalogue/suggest.html",
+            context_overrides={
+                **self.common_context(request),
+                "form": form,
+                "held_back": held_back,
+            },
+        )
+        add_never_cache_headers(response)
+        return response
+
+    @path("suggest/thanks/", name="suggest-thanks")
+    @path("sugerir/gracias/", name="suggest-thanks-es")
+    def suggest_thanks(self, request):
+        return self.render(
+            request,
+            template="catalogue/suggest_thanks.html",
+            context_overrides=self.common_context(request),
         )
 
     def all_entries(self):
