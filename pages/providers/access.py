@@ -42,6 +42,9 @@ OWN_PAGE = {
     "wagtailadmin_pages:workflow_history",
     "wagtailadmin_pages:workflow_history_detail",
     "wagtailadmin_pages:confirm_workflow_cancellation",
+    # Confirming sections as still true (pages/catalogue/confirmation.py): the dates move at
+    # once, the content stays as published; the view checks can_edit() too.
+    "catalogue_confirm_sections",
 }
 
 

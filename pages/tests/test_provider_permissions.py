@@ -10,6 +10,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.urls import URLResolver, get_resolver, reverse
+from django.utils import timezone
 from wagtail.contrib.settings.registry import registry as settings_registry
 from wagtail.models import Page, Revision, TaskState
 from wagtail.snippets.models import get_snippet_models
@@ -345,3 +346,22 @@ def test_on_their_own_entry_a_provider_edits_previews_and_submits_but_cannot_pub
     assert TaskState.objects.filter(workflow_state=state, status="in_progress").exists()
     assert Revision.page_revisions.filter(object_id=str(own.pk)).count() >= 1
     assert Page.objects.get(pk=own.pk).live
+
+
+def test_a_provider_confirms_their_own_entry_as_still_true_and_no_one_elses(world):
+    """Confirming changes no content, so it is not held for review (docs/catalogue.md): the
+    provider's own entry's date moves at once; another entry's address is refused as before."""
+    own, other, client = world.own, world.other, world.client
+    edit = client.get(f"/admin/pages/{own.pk}/edit/").content.decode()
+    assert f"/admin/catalogue/entries/{own.pk}/confirm/" in edit
+    assert client.get(f"/admin/catalogue/entries/{own.pk}/confirm/").status_code == 200
+    published = CatalogueEntryPage.objects.get(pk=own.pk).live_revision_id
+    response = client.post(f"/admin/catalogue/entries/{own.pk}/confirm/", {"section": ["about"]})
+    assert response.status_code == 302
+    entry = CatalogueEntryPage.objects.get(pk=own.pk)
+    assert entry.about_confirmed == timezone.localdate()
+    assert entry.live_revision_id != published and not entry.has_unpublished_changes
+
+    before = fingerprint()
+    response = client.post(f"/admin/catalogue/entries/{other.pk}/confirm/", {"section": ["about"]})
+    assert response.status_code == 403 and fingerprint() == before
