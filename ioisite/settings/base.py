@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "home",
     "pages",
     "pages.catalogue",
+    "pages.ghost",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.settings",
