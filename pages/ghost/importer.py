@@ -13,8 +13,9 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.db.models.signals import post_save
 from django.utils import timezone
@@ -360,10 +361,22 @@ class Importer:
             else:
                 item.action, item.reason = "update", "changed in Ghost since the last import"
         else:
-            clash = self.child_titles(item.parent).get(post.slug)
-            if clash is not None and post.spanish is False:
+            slug = self.slug_here(post)
+            clash = self.child_titles(item.parent).get(slug)
+            if clash is not None:
                 item.action = "skip"
-                item.reason = f"a page '{clash}' has this address already"
+                item.reason = f"a page '{clash}' has the address '{slug}' here already"
+                return item
+            self.child_titles(item.parent)[slug] = post.title
+            english = self.planned_english(post)
+            translated = (
+                english is not None
+                and english.locale_id != item.parent.locale_id
+                and english.get_translation_or_none(self.spanish) is not None
+            )
+            if translated:
+                item.action = "skip"
+                item.reason = "its English page has a Spanish version already"
                 return item
         if item.action in ("create", "update"):
             item.body = convert(post)
@@ -382,6 +395,21 @@ class Importer:
             if len(post.title) > TITLE_MAX:
                 item.notes.append(f"the title cut to {TITLE_MAX} characters")
         return item
+
+    @staticmethod
+    def slug_here(post):
+        """The page's slug: a Spanish version takes its English post's, under /es/."""
+        return (post.english_slug or post.slug) if post.spanish else post.slug
+
+    def planned_english(self, post):
+        """The English page a Spanish post's version is of, when it was imported before."""
+        if not post.english_slug:
+            return None
+        for other in self.export.posts:
+            if other.slug == post.english_slug and not other.spanish:
+                record = self.records.get(other.ghost_id)
+                return record.page if record is not None and record.page_id else None
+        return None
 
     def child_titles(self, parent):
         """The titles of a parent's children by slug, read once per parent."""
@@ -407,7 +435,12 @@ class Importer:
                 )
                 todo = [i for i in report.items if i.action in ("create", "update")]
                 for done, item in enumerate(todo, start=1):
-                    self.write(item)
+                    try:
+                        self.write(item)
+                    except (ValidationError, IntegrityError) as error:
+                        raise ImportAbandoned(
+                            [f"{item.post.place} ('{item.post.slug}'): {error}"]
+                        ) from error
                     self.progress(done, len(todo))
                 for item in report.items:
                     if item.action != "skip" and item.post.public:
@@ -493,7 +526,7 @@ class Importer:
         else:
             page = model(slug=post.slug, live=False, locale_id=item.parent.locale_id)
             if post.spanish:
-                page.slug = post.english_slug or post.slug
+                page.slug = self.slug_here(post)
                 english = self.english_page(post)
                 if english is not None:
                     page.translation_key = english.translation_key

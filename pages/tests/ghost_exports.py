@@ -241,8 +241,8 @@ def build(version=5, posts=None, links=None):
     tag_links, author_links = links if links is not None else site_links()
     data = {
         "posts": posts,
-        "tags": TAGS,
-        "users": USERS,
+        "tags": [dict(tag) for tag in TAGS],
+        "users": [dict(user) for user in USERS],
         "posts_tags": [
             {"id": f"pt{n}", "post_id": post, "tag_id": tag, "sort_order": n}
             for n, (post, tag) in enumerate(tag_links)
