@@ -581,7 +581,7 @@ class Importer:
     def create(self, item, page):
         """A new page, made as Wagtail's publish would leave it, with two saves instead of
         five: added to the tree already live (or as a draft), then its revision. What the
-        publish would also do is done here: the live revision, the log's entries and the
+        publish would also do is done here: the live revision, the history's entry and the
         `page_published` signal (the page cache listens to it). Checked in `plan` and by the
         fields' own limits, so the revision needs no second validation."""
         if item.post.public:
@@ -590,7 +590,7 @@ class Importer:
             page.last_published_at = page.first_published_at or timezone.now()
         item.parent.add_child(instance=page)
         revision = page.save_revision(clean=False, changed=not page.live)
-        self.log(page, "wagtail.create", revision)
+        # Its "wagtail.create" entry is written by the page's first save, as in the admin.
         if page.live:
             page.live_revision = revision
             Page.objects.filter(pk=page.pk).update(live_revision=revision)

@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.images import get_image_model
-from wagtail.models import Page
+from wagtail.models import Page, PageLogEntry
 
 from conftest import translate
 from pages.ghost.importer import Importer
@@ -395,3 +395,18 @@ def test_the_news_index_stays_within_its_budget_after_importing_200_posts(
     for url in ("/news/", "/news/?tag=funding&page=2", "/news/many-7/"):
         with django_assert_max_num_queries(15, info=url):
             assert client.get(url).status_code == 200
+
+
+@pytest.mark.django_db
+def test_imported_posts_are_found_by_search_and_have_the_history_a_publish_leaves(client, imported):
+    imported(5)
+    found = client.get("/search/?q=spring workshop").content.decode()
+    assert 'href="/news/open-funding/"' in found
+    post = NewsPage.objects.get(slug="open-funding", locale__language_code="en")
+    assert (post.live, post.has_unpublished_changes) == (True, False)
+    assert post.live_revision_id == post.latest_revision_id
+    assert post.first_published_at.isoformat() == "2024-03-05T10:00:00+00:00"
+    history = PageLogEntry.objects.filter(page=post).order_by("pk")
+    assert [entry.action for entry in history] == ["wagtail.create", "wagtail.publish"]
+    draft = NewsPage.objects.get(slug="a-draft")
+    assert [e.action for e in PageLogEntry.objects.filter(page=draft)] == ["wagtail.create"]
