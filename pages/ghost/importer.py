@@ -223,6 +223,14 @@ class Images:
         self.made[path] = found
         return found
 
+    def would_add(self, paths):
+        """How many of these files the library does not hold yet (a dry run's figure)."""
+        digests = {
+            hashlib.sha1(path.read_bytes(), usedforsecurity=False).hexdigest() for path in paths
+        }
+        held = get_image_model().objects.filter(file_hash__in=digests)
+        return len(digests - set(held.values_list("file_hash", flat=True)))
+
     def remove_written(self):
         storage = get_image_model()._meta.get_field("file").storage
         for name in self.written:
@@ -261,6 +269,7 @@ class Importer:
         self.children = {}
         self.new_people = []
         self.log_entries = []
+        self.dry = False
 
     # Where things go
 
@@ -421,18 +430,16 @@ class Importer:
 
     def run(self, dry_run=False):
         report = self.plan()
+        self.people_by_slug = {
+            p.slug: p for p in Person.objects.filter(locale=Locale.get_default())
+        }
+        self.redirects = (
+            {r.old_path: r for r in Redirect.objects.filter(site=self.site)} if self.site else {}
+        )
         if dry_run:
-            return report
+            return self.dry_run(report)
         try:
             with transaction.atomic(), deferred_indexing():
-                self.people_by_slug = {
-                    p.slug: p for p in Person.objects.filter(locale=Locale.get_default())
-                }
-                self.redirects = (
-                    {r.old_path: r for r in Redirect.objects.filter(site=self.site)}
-                    if self.site
-                    else {}
-                )
                 todo = [i for i in report.items if i.action in ("create", "update")]
                 for done, item in enumerate(todo, start=1):
                     try:
@@ -452,6 +459,26 @@ class Importer:
             self.images.remove_written()
             raise
         report.images_created = self.images.count
+        return report
+
+    def dry_run(self, report):
+        """The report's figures for a dry run: the redirects, images and people the import
+        would add, counted as it would add them, without writing."""
+        self.dry = True
+        todo = [item for item in report.items if item.action in ("create", "update")]
+        for item in report.items:
+            if item.action != "skip" and item.post.public:
+                self.redirect_post(item)
+        self.redirect_tags_and_authors()
+        paths = {
+            block["path"]
+            for item in todo
+            for block in item.body.blocks
+            if block["type"] == "image" and block.get("path")
+        } | {item.feature_path for item in todo if getattr(item, "feature_path", None)}
+        report.images_created = self.images.would_add(paths)
+        authors = {a.slug for item in todo if item.kind != "page" for a in item.post.authors}
+        report.people_created = len(authors - set(self.people_by_slug))
         return report
 
     def index(self, pages):
@@ -661,6 +688,10 @@ class Importer:
         at_old_address = f"{self.site.root_page.url_path}{old_path.strip('/')}/"
         if page is not None and page.url_path == at_old_address:
             return  # the page is at its old address already
+        if self.dry:
+            self.redirects[old_path] = Redirect(redirect_page=page, redirect_link=link)
+            self.report.redirects_created += 1
+            return
         made = Redirect.objects.create(
             old_path=old_path,
             site=self.site,
@@ -673,6 +704,9 @@ class Importer:
 
     def redirect_post(self, item):
         page = item.page or (item.record.page if item.record else None)
+        if page is None and self.dry and item.action == "create":
+            # Where the page would be: the checks below read only its address.
+            page = Page(url_path=f"{item.parent.url_path}{self.slug_here(item.post)}/")
         if page is None or self.site is None:
             return
         slug = item.post.slug
