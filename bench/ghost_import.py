@@ -35,7 +35,7 @@ def main():
     from pages.tests.ghost_exports import many_posts, write
 
     call_command("migrate", verbosity=0)
-    call_command("load_ioi_content", verbosity=0)
+    call_command("load_ioi_content", verbosity=0, stdout=StringIO())
     export = write(workdir / "ghost.json", many_posts(args.posts))
     before = news_queries()
     size = export.stat().st_size
@@ -57,9 +57,10 @@ def main():
     print(f"  load average then: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     print(f"  second run  {second:6.1f} s  ({out.getvalue().strip().splitlines()[-1]})")
     for url, (status, count) in after.items():
+        was_status, was = before[url]
         print(
-            f"  {url:<24} {status}  {count} queries (before the import: "
-            f"{before.get(url, (404, '-'))[1]}; budget on the test site: {NEWS_INDEX_BUDGET})"
+            f"  {url:<26} {status}  {count} queries (before the import: {was_status}, {was}; "
+            f"budget on the test site: {NEWS_INDEX_BUDGET})"
         )
 
 

@@ -417,3 +417,24 @@ def test_imported_posts_are_found_by_search_and_have_the_history_a_publish_leave
     assert [entry.action for entry in history] == ["wagtail.create", "wagtail.publish"]
     draft = NewsPage.objects.get(slug="a-draft")
     assert [e.action for e in PageLogEntry.objects.filter(page=draft)] == ["wagtail.create"]
+
+
+@pytest.mark.django_db
+def test_a_spanish_post_by_its_es_tag_and_one_whose_address_is_taken_are_reported(
+    client, imported, tmp_path
+):
+    posts = ge.site_posts(5)
+    posts.append(
+        ge.post_row(5, "p9", "noticia-propia", "Noticia propia", ge.simple_body(5, "Sólo aquí."))
+    )
+    posts.append(
+        ge.post_row(5, "p10", "about", "Old about", ge.simple_body(5, "Old."), type="page")
+    )
+    tags, authors = ge.site_links()
+    export = ge.build(5, posts, (tags + [("p9", "t3")], authors))
+    output = run(ge.write(tmp_path / "e.json", export))
+    assert "create    news post (Spanish) 'noticia-propia'\n" in output
+    assert "- no English post with its slug: imported on its own" in output
+    assert "skip      page 'about': a page 'About' has the address 'about' here already" in output
+    assert client.get("/es/noticias/noticia-propia/").status_code == 200
+    assert "Our history." in client.get("/about/").content.decode()
