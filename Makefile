@@ -83,6 +83,7 @@ bench: $(VENV)/.dev-installed
 		&& apt-get install -y -qq wrk >/dev/null 2>&1; } || true
 	$(BIN)/python bench/page_speed.py
 	$(BIN)/python bench/link_check.py
+	$(BIN)/python bench/ghost_import.py
 
 # Lighthouse and axe-core on the pages readers land on; Lighthouse comes from npm into .audit/.
 audit: $(VENV)/.dev-installed

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "pages",
     "pages.catalogue",
     "pages.providers",
+    "pages.ghost",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
     "wagtail.contrib.settings",
