@@ -118,6 +118,7 @@ def base_env(workdir, database_url, redis_url):
         DJANGO_SECURE_SSL_REDIRECT="0",
         DJANGO_STATIC_ROOT=str(workdir / "static"),
         DJANGO_MEDIA_ROOT=str(workdir / "media"),
+        DJANGO_CACHE_DIR=str(workdir / "cache"),
         DJANGO_LOG_LEVEL="WARNING",
         DATABASE_URL=database_url,
         PYTHONPATH=str(ROOT),

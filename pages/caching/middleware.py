@@ -1,5 +1,5 @@
-"""A page cache for anonymous readers, shared by every process through the default cache (Redis
-in production), emptied the moment an editor publishes anything that appears on a page.
+"""A page cache for anonymous readers, shared by every process through the default cache (Redis, or
+files on a machine without it), emptied the moment an editor publishes anything a page shows.
 
 Why not a library: wagtail-cache, the well-kept one, supports Wagtail below 8 only; Django's
 own cache middleware cannot be emptied across processes without flushing the whole cache
