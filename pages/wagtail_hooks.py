@@ -18,7 +18,11 @@ from pages.contacts.admin import (
     can_read_messages,
 )
 from pages.contacts.models import Contact, ContactMessage, ContactPurpose
-from pages.contacts.views import answer_during_database_outage, receive_message
+from pages.contacts.views import (
+    answer_cross_origin_refusal,
+    answer_during_database_outage,
+    receive_message,
+)
 from pages.editorial import translation_review
 from pages.editorial.moderation import refuse_publish_on_create, refuse_publish_on_edit
 from pages.editorial.out_of_date import OutOfDateTranslationsPanel, can_keep_translations
@@ -113,6 +117,8 @@ def answer_contact_form(serve):
 
 # While the database cannot be reached, a contact form's post keeps its text (pages/http/outage.py).
 hooks.register("answer_during_database_outage", answer_during_database_outage)
+# A contact form posted from another website: refused, its text kept (pages/http/cross_origin.py).
+hooks.register("answer_cross_origin_refusal", answer_cross_origin_refusal)
 
 
 # Staff sign-in with a second factor (pages/staff_auth/, docs/security.md).

@@ -112,7 +112,28 @@ class ContactForm(forms.Form):
                 )
             )
         try:
-            cleaned["submission_id"] = uuid.UUID(self.token()["id"])
+            cleaned["submission_id"] = submission_id(self.token(), cleaned)
         except (KeyError, ValueError, TypeError) as error:
             raise forms.ValidationError(gettext("Please send the form again.")) from error
         return cleaned
+
+
+def submission_id(token, cleaned):
+    """Which submission a valid post is: the token's id and what was written, together.
+
+    The contact page is served from the page cache, so every reader of one cached copy gets the
+    same token: the token alone cannot tell two readers' messages apart, and a token accepted
+    once would refuse every reader after the first. What was written can: the same post sent
+    twice (a double click, a resend after an error, a replay) is one submission and is stored
+    once; a different message with the same token is another submission (another reader of the
+    same copy), stored as such, and counted by the rate limit like any other post."""
+    purpose = cleaned.get("purpose")
+    written = "\0".join(
+        [
+            cleaned.get("name", ""),
+            cleaned.get("email", ""),
+            str(purpose.pk if purpose else ""),
+            cleaned.get("message", ""),
+        ]
+    )
+    return uuid.uuid5(uuid.UUID(token["id"]), written)
