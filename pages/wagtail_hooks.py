@@ -41,6 +41,7 @@ from pages.people.admin import PersonViewSet
 from pages.people.models import Person
 from pages.staff_auth import admin as second_factor
 from pages.translation.admin import OrganisationWordingViewSet
+from pages.translation.context import keep_shared_parts
 from pages.translation.links import localize_page_links
 
 register_permission_policy(ContactMessage, ReceivedOnlyPolicy(ContactMessage))
@@ -65,6 +66,8 @@ hooks.register("register_admin_urls", report_urls)
 hooks.register("before_edit_page", refuse_publish_on_edit)
 hooks.register("before_create_page", refuse_publish_on_create)
 hooks.register("before_serve_page", localize_page_links)
+# What every page shows, from the copies kept once per cache generation (pages/caching/shared.py).
+hooks.register("before_serve_page", keep_shared_parts, order=-1)
 # And in previews (pages/models/base.py: PreviewedAsServed).
 hooks.register("before_preview_page", localize_page_links)
 

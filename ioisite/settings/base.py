@@ -199,6 +199,10 @@ RATELIMIT_FAIL_OPEN = True
 # and what Cache-Control tells a CDN. Off (0) unless a settings module or the environment turns
 # it on; production does.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "0"))
+# What every page shows (site, home page, settings, wording, navigation, a page's languages),
+# kept per cache generation instead of looked up per request (pages/caching/shared.py). Only
+# where every change sets a new generation once committed: production. Tests that need it on.
+SHARED_PARTS_CACHE = False
 PAGE_CACHE_CDN_SECONDS = int(os.environ.get("PAGE_CACHE_CDN_SECONDS", "60"))
 PAGE_CACHE_STALE_SECONDS = int(os.environ.get("PAGE_CACHE_STALE_SECONDS", "30"))
 

@@ -82,6 +82,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 # The same store keeps the contact form's rate-limit counts and Wagtail's own lookups, so they
 # too are the same in every process.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
+SHARED_PARTS_CACHE = True
 if not REDIS_URL:
     CACHE_DIR = Path(os.environ.get("DJANGO_CACHE_DIR", BASE_DIR / "var" / "cache"))
     CACHES = {

@@ -159,6 +159,7 @@ class PageCacheMiddleware:
         except DisallowedHost:
             return self.get_response(request)
         generation, stored = self._lookup(key)
+        request.page_cache_generation = generation  # shared parts are kept under it (shared.py)
         if stored is not None and stored[0] == generation:
             return _replay(stored[1], request)
 
