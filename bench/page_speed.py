@@ -1,11 +1,15 @@
-"""Benchmark: the public pages served by gunicorn (production settings, 2 workers), on SQLite,
-then on PostgreSQL and Redis when they answer. Prints, per page type: requests per second with
-the page cache (and without it), p50 and p99 latency, SQL queries of an uncached render, the
-gzipped HTML size, and the ratio to a trivial view measured in the same run; then the workers'
-memory and the time from start to the first page served. Then the same site with a Redis of
-the benchmark's own that hangs (paused with SIGSTOP): each page's speed with the cache out.
+"""Benchmark: the public pages served by gunicorn (production settings, 2 workers). Prints, per
+page type and in one table: requests per second from the page cache and uncached, with the
+cache in files (production without Redis) and in Redis; the SQL queries of an uncached render,
+cold (the first after a publish) and warm; each figure's ratio to /healthz/ measured in the same
+run; the gzipped HTML size; and the top costs of one uncached render (cProfile). Optionally the
+same pages at an older commit (--baseline, a `git worktree` of it), uncached as production served
+them there without Redis, for the ratio between the two. Then PostgreSQL and Redis when they
+answer, and the site with a Redis of the benchmark's own that hangs (paused with SIGSTOP).
 
     make bench     (or: .venv/bin/python bench/page_speed.py [--seconds 5] [--connections 16])
+    git worktree add /tmp/base394 394a8ec && .venv/bin/python bench/page_speed.py \\
+        --baseline /tmp/base394    (the same pages at 394a8ec, uncached, in the same run)
     .venv/bin/python bench/page_speed.py --redis-outage-only    (the hung Redis alone)
 
 Load comes from wrk when it is installed (Debian: apt-get install wrk), else from a small
@@ -34,6 +38,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 PAGES = [
+    ("health check", "/healthz/"),
     ("trivial view", "/healthz/live/"),
     ("home", "/"),
     ("initiatives index", "/initiatives/"),
@@ -42,7 +47,7 @@ PAGES = [
     ("impact (3 charts)", "/impact/"),
     ("impact dataset, CSV", "/impact/data/oi-fund-pilot.csv"),
     ("API: pages listing", "/api/v2/pages/"),
-    ("contact (never cached)", "/contact/"),
+    ("contact", "/contact/"),
     ("standard (about)", "/about/"),
     ("resources", "/resources/"),
     ("resources, page 20", "/resources/?page=20"),
@@ -64,7 +69,7 @@ PAGES = [
     ("404", "/no-such-page/"),
     ("home, Spanish", "/es/"),
     ("initiatives index, Spanish", "/es/iniciativas/"),
-    ("contact, Spanish (never cached)", "/es/contacto/"),
+    ("contact, Spanish", "/es/contacto/"),
 ]
 
 
@@ -91,7 +96,8 @@ def redis_answers():
         return False
 
 
-REDIS_DB = 13  # the benchmark's own Redis database, emptied before each run
+# The benchmark's own Redis database, emptied before each run.
+REDIS_DB = int(os.environ.get("BENCH_REDIS_DB", "13"))
 
 
 def fresh_postgres_database(name):
@@ -118,6 +124,7 @@ def base_env(workdir, database_url, redis_url):
         DJANGO_SECURE_SSL_REDIRECT="0",
         DJANGO_STATIC_ROOT=str(workdir / "static"),
         DJANGO_MEDIA_ROOT=str(workdir / "media"),
+        DJANGO_CACHE_DIR=str(workdir / "cache"),
         DJANGO_LOG_LEVEL="WARNING",
         DATABASE_URL=database_url,
         PYTHONPATH=str(ROOT),
@@ -130,8 +137,8 @@ def base_env(workdir, database_url, redis_url):
     return env
 
 
-def prepare(env, initiatives, links):
-    run = {"env": env, "cwd": ROOT, "check": True}
+def prepare(env, initiatives, links, root=ROOT):
+    run = {"env": env, "cwd": root, "check": True}
     subprocess.run([PYTHON, "manage.py", "migrate", "--noinput", "-v0"], **run)
     subprocess.run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], **run)
     subprocess.run([PYTHON, "bench/generate_data.py", str(initiatives), str(links)], **run)
@@ -146,8 +153,13 @@ def prepare(env, initiatives, links):
             db.execute("ANALYZE")
 
 
-def start_gunicorn(env, port, page_cache_seconds):
-    env = dict(env, PAGE_CACHE_SECONDS=str(page_cache_seconds), GUNICORN_ACCESS_LOG="")
+def start_gunicorn(env, port, page_cache_seconds, root=ROOT):
+    env = dict(
+        env,
+        PAGE_CACHE_SECONDS=str(page_cache_seconds),
+        GUNICORN_ACCESS_LOG="",
+        PYTHONPATH=str(root),
+    )
     command = [
         str(Path(PYTHON).parent / "gunicorn"),
         "-c",
@@ -161,7 +173,7 @@ def start_gunicorn(env, port, page_cache_seconds):
         "ioisite.wsgi",
     ]
     started = time.perf_counter()
-    process = subprocess.Popen(command, env=env, cwd=ROOT, start_new_session=True)
+    process = subprocess.Popen(command, env=env, cwd=root, start_new_session=True)
     deadline = started + 60
     while time.perf_counter() < deadline:
         try:
@@ -257,76 +269,113 @@ def load_python(port, path, seconds, connections):
     return len(latencies) / seconds, q[49], q[98], 0, latencies[-1]
 
 
-def uncached_queries(env):
-    """SQL queries of an uncached render of each page (its second, as a worker that has served
-    it before), counted in a process of its own."""
+def uncached_queries(env, root=ROOT, profile=True):
+    """SQL queries of an uncached render of each page, counted in a process of its own: cold
+    (the first render after a publish: a new cache generation, so what every page shows is
+    worked out again) and warm (the next render). With `profile`, the top costs of the warm
+    render by cProfile (own time, the functions above a millisecond)."""
     code = f"""
-import django, json
+import cProfile, django, json, pstats
 django.setup()
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+try:
+    from pages.caching.middleware import new_generation
+except ImportError:
+    new_generation = lambda: None
 client = Client(HTTP_HOST="127.0.0.1")
-counts = {{}}
+client.get("/")  # per-process lookups (content types, site root paths) warm
+counts, costs = {{}}, {{}}
 for name, path in {PAGES!r}:
-    client.get(path)  # steady state: per-process lookups (site root, content types) are warm
-    with CaptureQueriesContext(connection) as captured:
+    new_generation()
+    with CaptureQueriesContext(connection) as cold:
         client.get(path)
-    counts[path] = len(captured)
-print(json.dumps(counts))
+    with CaptureQueriesContext(connection) as warm:
+        client.get(path)
+    counts[path] = [len(cold), len(warm)]
+    if {profile!r}:
+        profiler = cProfile.Profile()
+        profiler.enable()
+        client.get(path)
+        profiler.disable()
+        stats = pstats.Stats(profiler).stats
+        top = sorted(stats.items(), key=lambda item: -item[1][2])[:3]
+        costs[path] = [
+            f"{{func[2]}} ({{func[0].rsplit('/', 1)[-1]}}) {{own * 1000:.1f}} ms"
+            for func, (_, _, own, _, _) in top
+        ]
+print(json.dumps({{"counts": counts, "costs": costs}}))
 """
-    env = dict(env, PAGE_CACHE_SECONDS="0")
+    env = dict(env, PAGE_CACHE_SECONDS="0", PYTHONPATH=str(root))
     out = subprocess.run(
-        [PYTHON, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True, check=True
+        [PYTHON, "-c", code], env=env, cwd=root, capture_output=True, text=True, check=True
     )
     import json
 
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def bench(label, env, seconds, connections, load):
-    queries = uncached_queries(env)
+def measure(env, seconds, connections, load, page_cache_seconds, root=ROOT):
+    """Each page's requests per second with the page cache on (warmed first) or off."""
     results = {}
-    memory, start_times = [], []
-    for cached in (True, False):
-        port = free_port()
-        process, start_time = start_gunicorn(env, port, 300 if cached else 0)
-        start_times.append(start_time)
-        try:
-            for name, path in PAGES:
-                if cached:  # warm the cache
-                    for _ in range(3):
-                        gzipped_bytes(port, path)
-                rps, p50, p99, errors, _ = load(port, path, seconds, connections)
-                row = results.setdefault(path, {"name": name})
-                if cached:
-                    row.update(rps=rps, p50=p50, p99=p99, errors=errors)
-                    row["bytes"] = gzipped_bytes(port, path)
-                else:
-                    row["rps_uncached"] = rps
-            memory = worker_memory_mb(process.pid) if cached else memory
-        finally:
-            stop(process)
+    port = free_port()
+    process, start_time = start_gunicorn(env, port, page_cache_seconds, root)
+    try:
+        for _, path in PAGES:
+            if page_cache_seconds:
+                for _ in range(3):
+                    gzipped_bytes(port, path)
+            rps, p50, p99, errors, _ = load(port, path, seconds, connections)
+            results[path] = {
+                "rps": rps,
+                "p50": p50,
+                "p99": p99,
+                "errors": errors,
+                "bytes": gzipped_bytes(port, path),
+            }
+        memory = worker_memory_mb(process.pid)
+    finally:
+        stop(process)
+    return results, memory, start_time
 
-    trivial = results["/healthz/live/"]["rps"]
+
+def bench(label, runs, queries, baseline=None):
+    """One table: a column of req/s per run (name -> results), each against /healthz/ in the
+    same run; the SQL queries cold and warm; the baseline's uncached req/s and the ratio."""
     print(f"\n## {label}\n")
-    print(
-        "| Page | req/s (cached) | req/s (uncached) | p50 ms | p99 ms | SQL (uncached) "
-        "| HTML gzip bytes | vs trivial |"
-    )
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
-    for path, row in results.items():
-        errors = f" ({row['errors']} non-2xx)" if row["errors"] and "no-such" not in path else ""
-        print(
-            f"| {row['name']} `{path}` | {row['rps']:,.0f}{errors} | {row['rps_uncached']:,.0f} "
-            f"| {row['p50']:.2f} | {row['p99']:.2f} | {queries[path]} | {row['bytes']:,} "
-            f"| {row['rps'] / trivial:.0%} |"
-        )
-    print(
-        f"\nWorker memory after the run: {', '.join(f'{m:.0f} MB' for m in memory)}. "
-        f"Start to first page served: {start_times[0]:.2f} s (cache on), "
-        f"{start_times[1]:.2f} s (cache off)."
-    )
+    names = list(runs)
+    header = ["Page"]
+    for run in names:
+        header += [f"{run} req/s", "vs /healthz/"]
+    header += ["SQL cold", "SQL warm", "HTML gzip bytes"]
+    if baseline:
+        header += ["394a8ec uncached req/s", "uncached now / then"]
+    print("| " + " | ".join(header) + " |")
+    print("| --- |" + " ---: |" * (len(header) - 1))
+    for name, path in PAGES:
+        cells = [f"{name} `{path}`"]
+        for run in names:
+            row = runs[run][path]
+            health = runs[run]["/healthz/"]["rps"]
+            failed = row["errors"] and "no-such" not in path
+            errors = f" ({row['errors']} non-2xx)" if failed else ""
+            cells += [f"{row['rps']:,.0f}{errors}", f"{row['rps'] / health:.2f}"]
+        cold, warm = queries["counts"].get(path, ["", ""])
+        cells += [str(cold), str(warm), f"{runs[names[0]][path]['bytes']:,}"]
+        if baseline:
+            then = baseline.get(path)
+            uncached = next((runs[run][path]["rps"] for run in names if "uncached" in run), None)
+            cells += [
+                f"{then['rps']:,.0f}" if then else "",
+                f"{uncached / then['rps']:.1f}x" if then and then["rps"] and uncached else "",
+            ]
+        print("| " + " | ".join(cells) + " |")
+    if queries.get("costs"):
+        print("\nTop costs of one uncached render (cProfile, own time):\n")
+        for name, path in PAGES:
+            if path in queries["costs"]:
+                print(f"- {name}: " + "; ".join(queries["costs"][path]))
 
 
 def redis_outage(env, seconds, connections, load):
@@ -378,6 +427,11 @@ def main():
     parser.add_argument("--initiatives", type=int, default=1000)
     parser.add_argument("--links", type=int, default=5000)
     parser.add_argument(
+        "--baseline", help="a checkout of an older commit (git worktree add), measured uncached"
+    )
+    parser.add_argument("--skip-postgres", action="store_true", help="only the SQLite runs")
+    parser.add_argument("--skip-outage", action="store_true", help="no run with Redis paused")
+    parser.add_argument(
         "--redis-outage-only", action="store_true", help="only the run with Redis paused"
     )
     args = parser.parse_args()
@@ -389,23 +443,51 @@ def main():
         f"{os.cpu_count()} CPU cores; data: {args.initiatives} initiatives, {args.links} links."
     )
     workdir = Path(tempfile.mkdtemp(prefix="ioisite-pagebench-"))
+    timing = (args.seconds, args.connections, load)
     try:
-        # Production keeps the page cache off without a shared cache (docs/caching.md): the
-        # SQLite run shares the benchmark's Redis database when there is one.
         redis_url = f"redis://127.0.0.1:6379/{REDIS_DB}" if redis_answers() else None
-        if redis_url:
-            flush_redis_db(REDIS_DB)
-        env = base_env(workdir, f"sqlite:///{workdir}/bench.sqlite3", redis_url)
+        # Production without Redis: the page cache in files every process shares.
+        env = base_env(workdir, f"sqlite:///{workdir}/bench.sqlite3", None)
         prepare(env, args.initiatives, args.links)
-        label = "SQLite and Redis" if redis_url else "SQLite, no Redis: the page cache stays off"
         if args.redis_outage_only:
-            redis_outage(env, args.seconds, args.connections, load)
+            redis_outage(dict(env, REDIS_URL=redis_url or ""), *timing)
             return
-        bench(label, env, args.seconds, args.connections, load)
-        redis_outage(env, args.seconds, args.connections, load)
+        queries = uncached_queries(env)
+        runs, notes = {}, []
+        for run, run_env, cache_seconds in [
+            ("files, cached", env, 300),
+            ("files, uncached", env, 0),
+            ("Redis, cached", dict(env, REDIS_URL=redis_url) if redis_url else None, 300),
+        ]:
+            if run_env is None:
+                continue
+            if "Redis" in run:
+                flush_redis_db(REDIS_DB)
+            runs[run], memory, started = measure(run_env, *timing, cache_seconds)
+            notes.append(
+                f"{run}: workers {', '.join(f'{m:.0f} MB' for m in memory)}, "
+                f"first page {started:.2f} s after start"
+            )
+        baseline = None
+        if args.baseline:
+            root = Path(args.baseline).resolve()
+            base_env_ = dict(
+                base_env(workdir, f"sqlite:///{workdir}/baseline.sqlite3", None),
+                DJANGO_STATIC_ROOT=str(workdir / "baseline-static"),
+                PYTHONPATH=str(root),
+            )
+            prepare(base_env_, args.initiatives, args.links, root)
+            baseline, _, _ = measure(base_env_, *timing, 0, root)
+            runs["394a8ec (no Redis: uncached)"] = baseline
+        bench("SQLite: the page cache in files (no Redis) and in Redis", runs, queries, baseline)
+        print("\n" + "\n".join(notes))
+        if not args.skip_outage:
+            redis_outage(dict(env, REDIS_URL=redis_url or ""), *timing)
 
+        if args.skip_postgres:
+            return
         if answers("127.0.0.1", 5432) and redis_answers():
-            database = "ioisite_bench"
+            database = os.environ.get("BENCH_POSTGRES_DB", "ioisite_bench")
             fresh_postgres_database(database)
             env = base_env(
                 workdir,
@@ -414,7 +496,10 @@ def main():
             )
             flush_redis_db(REDIS_DB)
             prepare(env, args.initiatives, args.links)
-            bench("PostgreSQL and Redis (shared cache)", env, args.seconds, args.connections, load)
+            runs = {}
+            for run, cache_seconds in [("Redis, cached", 300), ("Redis, uncached", 0)]:
+                runs[run], _, _ = measure(env, *timing, cache_seconds)
+            bench("PostgreSQL and Redis", runs, uncached_queries(env, profile=False))
         else:
             print("\nPostgreSQL or Redis does not answer on 127.0.0.1: second run skipped.")
     finally:

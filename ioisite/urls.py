@@ -12,12 +12,19 @@ from pages.discovery.feeds import InitiativesFeed, NewsFeed, ResearchFeed
 from pages.discovery.robots import robots_txt
 from pages.discovery.search import search
 from pages.discovery.sitemap import TranslatedSitemap
+from pages.http.cross_origin import cross_origin_protected
 from pages.http.health import healthz, liveness
 from pages.http.task_queue import tasks_healthz
 from pages.translation.routing import serve
 
 # A database outage met before any view (the session of a signed-in reader) is a 503 too.
 handler500 = "pages.http.outage.server_error"
+
+# The page tree takes posts from anonymous visitors only (the contact form): refused when they
+# come from another website, with no CSRF cookie or token, so that its pages can be cached and
+# set no cookie (pages/http/cross_origin.py, docs/security.md). Everything staff post goes to
+# /admin/ and keeps Django's CSRF protection.
+public_serve = cross_origin_protected(serve)
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
@@ -48,11 +55,11 @@ urlpatterns += i18n_patterns(
     # A page's files (the impact page's /impact/data/<dataset>.csv): Wagtail's own pattern takes
     # only paths of words ending in a slash, so these reach the page tree here, through the
     # same view, view restrictions and hooks as the page itself.
-    re_path(r"^((?:[\w\-]+/)+[\w\-]+\.(?:csv|json))$", serve),
+    re_path(r"^((?:[\w\-]+/)+[\w\-]+\.(?:csv|json))$", public_serve),
     # Wagtail's page tree answers every other path, so it comes last: Wagtail's own view and
     # patterns, routed from the home page in the request's language in one query
     # (pages/translation/routing.py). Wagtail's own _util/ views (password, sign-in) stay its.
-    re_path(r"^(?!_util/)((?:[\w\-]+/)*)$", serve, name="wagtail_serve"),
+    re_path(r"^(?!_util/)((?:[\w\-]+/)*)$", public_serve, name="wagtail_serve"),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

@@ -4,9 +4,10 @@ and which submission it will be (`make_form_token`), a field only bots fill (the
 a limit on posts from one address (`flooded`). Stands on Django and django-ratelimit alone: the
 contact concern and the catalogue both import it, and it imports neither.
 
-Protection against posts from other sites is not here: both forms' posts pass through one hook
-(`pages/wagtail_hooks.py: answer_public_forms`) and their templates through one include
-(`components/form_protection.html`), so a change to it reaches both."""
+Protection against posts from other sites is not here: both forms are posted to the page tree,
+whose view refuses a post another website sent (`pages/http/cross_origin.py`, applied in
+`ioisite/urls.py`) with no cookie or token, so that the forms' pages can be served from the page
+cache; both forms' posts pass through one hook (`pages/wagtail_hooks.py: answer_public_forms`)."""
 
 import time
 import uuid
@@ -48,8 +49,8 @@ def honeypot_field():
 class GuardedForm(forms.Form):
     """A public form with a timing token and a honeypot. A subclass names the token's salt (a
     token shown for one form is refused by another) and its honeypot field, declared with
-    `honeypot_field()`; `cleaned_data["submission_id"]` is the id the token carries, so a
-    double click or a resent post can be stored once."""
+    `honeypot_field()`; `cleaned_data["submission_id"]` is made of the id the token carries and
+    what was written (`written`), so a double click or a resent post is stored once."""
 
     token_salt = ""
     honeypot = ""
@@ -103,10 +104,28 @@ class GuardedForm(forms.Form):
                 )
             )
         try:
-            cleaned["submission_id"] = uuid.UUID(self.token()["id"])
+            cleaned["submission_id"] = uuid.uuid5(uuid.UUID(self.token()["id"]), self.written())
         except (KeyError, ValueError, TypeError) as error:
             raise forms.ValidationError(gettext("Please send the form again.")) from error
         return cleaned
+
+    def written(self):
+        """What the visitor wrote, as one text: every field but the token and the honeypot.
+
+        With the token's id it makes the submission id. The pages are served from the page
+        cache, so every reader of one cached copy gets the same token: the token alone cannot
+        tell two readers' posts apart, and a token accepted once would refuse every reader after
+        the first. What was written can: the same post sent twice (a double click, a resend
+        after an error, a replay) is one submission and is stored once; a different post with
+        the same token is another reader's, stored as such, and counted by the rate limit like
+        any other post."""
+        values = []
+        for name in self.fields:
+            if name in ("form_token", self.honeypot):
+                continue
+            value = self.cleaned_data.get(name)
+            values.append("" if value is None else str(getattr(value, "pk", value)))
+        return "\0".join(values)
 
 
 def flooded(request, group, rate):

@@ -21,7 +21,11 @@ from pages.contacts.admin import (
     can_read_messages,
 )
 from pages.contacts.models import Contact, ContactMessage, ContactPurpose
-from pages.contacts.views import answer_during_database_outage, receive_message
+from pages.contacts.views import (
+    answer_cross_origin_refusal,
+    answer_during_database_outage,
+    receive_message,
+)
 from pages.editorial import translation_review
 from pages.editorial.moderation import refuse_publish_on_create, refuse_publish_on_edit
 from pages.editorial.out_of_date import OutOfDateTranslationsPanel, can_keep_translations
@@ -40,6 +44,7 @@ from pages.people.admin import PersonViewSet
 from pages.people.models import Person
 from pages.staff_auth import admin as second_factor
 from pages.translation.admin import OrganisationWordingViewSet
+from pages.translation.context import keep_shared_parts
 from pages.translation.links import localize_page_links
 
 register_permission_policy(ContactMessage, ReceivedOnlyPolicy(ContactMessage))
@@ -71,6 +76,8 @@ hooks.register("register_admin_urls", report_urls)
 hooks.register("before_edit_page", refuse_publish_on_edit)
 hooks.register("before_create_page", refuse_publish_on_create)
 hooks.register("before_serve_page", localize_page_links)
+# What every page shows, from the copies kept once per cache generation (pages/caching/shared.py).
+hooks.register("before_serve_page", keep_shared_parts, order=-1)
 # And in previews (pages/models/base.py: PreviewedAsServed).
 hooks.register("before_preview_page", localize_page_links)
 
@@ -124,6 +131,8 @@ def answer_public_forms(serve):
 
 # While the database cannot be reached, a contact form's post keeps its text (pages/http/outage.py).
 hooks.register("answer_during_database_outage", answer_during_database_outage)
+# A contact form posted from another website: refused, its text kept (pages/http/cross_origin.py).
+hooks.register("answer_cross_origin_refusal", answer_cross_origin_refusal)
 
 
 # Staff sign-in with a second factor (pages/staff_auth/, docs/security.md).

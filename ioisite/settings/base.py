@@ -187,10 +187,11 @@ DJANGO_REDIS_IGNORE_EXCEPTIONS = True
 # The breaker logs an outage once; django-redis would log a traceback for every call.
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = False
 
-# The contact form's rate limit counts in the cache. Only a shared cache (Redis) counts across
-# processes; without REDIS_URL each process counts on its own, which is right for `make run`
-# (one process) and is why production sets REDIS_URL. django-ratelimit reports a non-shared
-# cache as an error, so that check is silenced only when there is no Redis to share.
+# The contact form's rate limit counts in the cache. Redis counts across processes and
+# machines; production without REDIS_URL counts in the machine's shared file cache (two posts at
+# the same instant may count as one: a file's increment is not atomic); development counts per
+# process, which is right for `make run`. django-ratelimit reports both as errors, so that
+# check is silenced only when there is no Redis.
 RATELIMIT_USE_CACHE = "default"
 RATELIMIT_IP_META_KEY = os.environ.get("DJANGO_CLIENT_IP_HEADER", "REMOTE_ADDR")
 SILENCED_SYSTEM_CHECKS = [] if REDIS_URL else ["django_ratelimit.E003", "django_ratelimit.W001"]
@@ -202,6 +203,10 @@ RATELIMIT_FAIL_OPEN = True
 # and what Cache-Control tells a CDN. Off (0) unless a settings module or the environment turns
 # it on; production does.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "0"))
+# What every page shows (site, home page, settings, wording, navigation, a page's languages),
+# kept per cache generation instead of looked up per request (pages/caching/shared.py). Only
+# where every change sets a new generation once committed: production. Tests that need it on.
+SHARED_PARTS_CACHE = False
 PAGE_CACHE_CDN_SECONDS = int(os.environ.get("PAGE_CACHE_CDN_SECONDS", "60"))
 PAGE_CACHE_STALE_SECONDS = int(os.environ.get("PAGE_CACHE_STALE_SECONDS", "30"))
 

@@ -3,13 +3,21 @@ its secret rather than run with a guessable one."""
 
 import copy
 import os
-import sys
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import CONTENT_SECURITY_POLICY, DATABASES, REDIS_URL, SITE_URL, env_bool, env_list
+from .base import (
+    BASE_DIR,
+    CONTENT_SECURITY_POLICY,
+    DATABASES,
+    REDIS_URL,
+    SITE_URL,
+    env_bool,
+    env_list,
+)
 
 DEBUG = False
 
@@ -67,19 +75,29 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         "connect_timeout", int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "5"))
     )
 
-# Anonymous pages from the shared cache for up to five minutes; a publish empties it at once.
-# Only a shared cache can be emptied for every process at once: without REDIS_URL each process
-# would keep its own copies, and a publish would reach only the process that made it. So the
-# page cache is off without Redis, and start-up says so (docs/caching.md).
+# Anonymous pages from the shared cache for up to five minutes; a publish empties it at once,
+# in every process (docs/caching.md). The cache must be one every process shares: Redis when
+# REDIS_URL is set (any number of machines), else files in DJANGO_CACHE_DIR, which every process
+# on this one machine reads and writes (the database cache was measured slower, docs/caching.md).
+# The same store keeps the contact form's rate-limit counts and Wagtail's own lookups, so they
+# too are the same in every process.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300"))
-if PAGE_CACHE_SECONDS and not REDIS_URL:
-    PAGE_CACHE_SECONDS = 0
-    sys.stderr.write(
-        "Warning: the page cache is off because REDIS_URL is not set. Every process would "
-        "otherwise keep its own copies and serve pages that a publish has changed; set "
-        "REDIS_URL to a Redis server all processes share to turn it on.\n"
-    )
-
+SHARED_PARTS_CACHE = True
+if not REDIS_URL:
+    CACHE_DIR = Path(os.environ.get("DJANGO_CACHE_DIR", BASE_DIR / "var" / "cache"))
+    CACHES = {
+        "default": {
+            "BACKEND": "pages.caching.filecache.SharedFileCache",
+            "LOCATION": str(CACHE_DIR),
+            "KEY_PREFIX": "ioisite",
+            "OPTIONS": {
+                # Past this many files, a write deletes a random third (never the generation
+                # key): every write lists the folder, so it is kept to a few thousand.
+                "MAX_ENTRIES": int(os.environ.get("DJANGO_CACHE_MAX_ENTRIES", "5000")),
+                "CULL_FREQUENCY": 3,
+            },
+        }
+    }
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = SECURE_SSL_REDIRECT

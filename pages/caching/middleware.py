@@ -1,5 +1,5 @@
-"""A page cache for anonymous readers, shared by every process through the default cache (Redis
-in production), emptied the moment an editor publishes anything that appears on a page.
+"""A page cache for anonymous readers, shared by every process through the default cache (Redis, or
+files on a machine without it), emptied the moment an editor publishes anything a page shows.
 
 Why not a library: wagtail-cache, the well-kept one, supports Wagtail below 8 only; Django's
 own cache middleware cannot be emptied across processes without flushing the whole cache
@@ -159,6 +159,7 @@ class PageCacheMiddleware:
         except DisallowedHost:
             return self.get_response(request)
         generation, stored = self._lookup(key)
+        request.page_cache_generation = generation  # shared parts are kept under it (shared.py)
         if stored is not None and stored[0] == generation:
             return _replay(stored[1], request)
 

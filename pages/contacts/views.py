@@ -20,7 +20,7 @@ from pages.models.site_settings import OrganisationSettings
 from pages.public_forms import flooded, retry_after
 from pages.translation.locales import active_language
 
-from .forms import ContactForm
+from .forms import ContactForm, make_form_token
 from .models import Contact, ContactMessage
 from .tasks import send_contact_message_email
 
@@ -140,6 +140,24 @@ def answer_during_database_outage(request):
     form.add_error(None, NOT_STORED)
     response = render(request, "pages/contact_not_stored.html", {"form": form})
     return unavailable_for_now(response)
+
+
+def answer_cross_origin_refusal(request, reason):
+    """The `answer_cross_origin_refusal` hook (pages/http/cross_origin.py): a contact form posted
+    from another website is refused (403) with the reason and the visitor's text kept in the
+    form, which they can send from here (our own page, so the post is same-origin) if it was
+    theirs. The form gets a fresh token: the refused one may be missing or forged. Nothing is
+    validated, stored or counted."""
+    if not {"name", "email", "message"} <= set(request.POST):
+        return None
+    data = request.POST.copy()
+    data["form_token"] = make_form_token()
+    form = ContactForm(data)
+    form.cleaned_data = {}
+    form._errors = ErrorDict()
+    form.add_error(None, reason)
+    context = {"form": form, "refused": True}
+    return render(request, "pages/contact_not_stored.html", context, status=403)
 
 
 def enqueue_notification(message_id):

@@ -1,5 +1,4 @@
 from django.http import HttpResponseNotAllowed
-from django.utils.cache import add_never_cache_headers
 from django.utils.translation import pgettext_lazy
 from wagtail.admin.panels import FieldPanel, HelpPanel
 from wagtail.api import APIField
@@ -66,10 +65,10 @@ class ContactPage(PreviewedAsServed, OneQueryViewRestrictions, RoutablePageMixin
     def contact(self, request):
         if request.method not in ("GET", "HEAD"):
             return HttpResponseNotAllowed(["GET", "HEAD", "POST"])
-        response = self.render(request)
-        # The form carries a CSRF token and a timed token of its own: never from a cache.
-        add_never_cache_headers(response)
-        return response
+        # Served from the page cache like any page: the form carries no CSRF token or cookie
+        # (cross-origin posts are refused by their headers instead, pages/http/cross_origin.py),
+        # and its timed token is good for every reader of a cached copy (docs/security.md).
+        return self.render(request)
 
     # In the reader's language, like the page's own slug: /contact/thanks/, /es/contacto/gracias/.
     @path(pgettext_lazy("address of the contact page's thank-you page", "thanks/"), name="thanks")

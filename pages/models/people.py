@@ -1,7 +1,8 @@
 """The people behind the research and news at /people/: everyone with published work, and a
 profile for each (/people/<slug>/) listing their publications and posts."""
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from wagtail.admin.panels import FieldPanel
 from wagtail.api import APIField
@@ -87,15 +88,28 @@ class PeopleIndexPage(PreviewedAsServed, OneQueryViewRestrictions, RoutablePageM
             Exists(NewsAuthor.objects.filter(page=OuterRef("pk"), **same_person)),
             locale_id=self.locale_id,
         )
+        # Both counts in one query: a subquery each.
+        publications_count, posts_count = (
+            Page.objects.filter(pk=self.pk)
+            .annotate(p=_count(publications), n=_count(posts))
+            .values_list("p", "n")
+            .get()
+        )
         return self.render(
             request,
             template="pages/person_page.html",
             context_overrides={
                 "person": person,
                 "publications": publications[: self.WORKS_SHOWN],
-                "publications_count": publications.count(),
+                "publications_count": publications_count,
                 "posts": posts[: self.WORKS_SHOWN],
-                "posts_count": posts.count(),
+                "posts_count": posts_count,
                 "works_shown": self.WORKS_SHOWN,
             },
         )
+
+
+def _count(queryset):
+    """The number of rows `queryset` finds, as a subquery."""
+    rows = queryset.order_by().values("locale_id").annotate(rows=Count("pk")).values("rows")
+    return Coalesce(Subquery(rows[:1]), 0)

@@ -1,6 +1,7 @@
 """Site-wide fragments: navigation and breadcrumbs. Each costs a fixed number of queries,
 whatever the size of the site."""
 
+import copy
 import json
 
 from django import template
@@ -10,6 +11,7 @@ from django.urls import reverse, translate_url
 from django.utils.safestring import mark_safe
 from wagtail.models import Page
 
+from pages.caching.shared import per_generation
 from pages.catalogue.models import CatalogueIndexPage
 from pages.discovery.metadata import (
     SOCIAL_IMAGE,
@@ -39,7 +41,14 @@ def main_navigation(context):
     home = language_home(request) if request is not None else None
     if home is None:
         return {"home": None, "items": []}
-    items = list(public_pages(home.get_children().live().in_menu()))
+    # The same for every page until something is published: worked out once per cache
+    # generation (pages/caching/shared.py); each render marks the current item on copies.
+    kept = per_generation(
+        f"menu:{home.pk}",
+        lambda: list(public_pages(home.get_children().live().in_menu())),
+        request,
+    )
+    items = [copy.copy(item) for item in kept]
     # Kept for the rest of the page: the overview's link to the catalogue reads it, free.
     request.menu_pages = items
     current = context.get("page")

@@ -91,6 +91,7 @@ def production_env(workdir, **variables):
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
         DJANGO_STATIC_ROOT=str(workdir / "static"),
         DJANGO_MEDIA_ROOT=str(workdir / "media"),
+        DJANGO_CACHE_DIR=str(workdir / "cache"),
         DJANGO_LOG_LEVEL="ERROR",
         GUNICORN_ACCESS_LOG="",
     )

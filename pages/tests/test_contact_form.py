@@ -10,6 +10,7 @@ from io import StringIO
 from types import SimpleNamespace
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.core import mail
 from django.core.management import call_command
@@ -166,13 +167,124 @@ def test_rate_limit_answers_429_and_stores_nothing_more(send):
     assert send(ip="198.51.100.9", message="From someone else.").status_code == 303
 
 
-def test_missing_csrf_token_is_refused_with_a_branded_page(site_tree, contacts):
+# Cross-site posts: refused by their headers, with no CSRF cookie or token
+# (pages/http/cross_origin.py, docs/security.md).
+FOREIGN = "https://elsewhere.example"
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"HTTP_SEC_FETCH_SITE": "cross-site", "HTTP_ORIGIN": FOREIGN},
+        {"HTTP_SEC_FETCH_SITE": "cross-site"},  # a browser that keeps Origin back
+        {"HTTP_SEC_FETCH_SITE": "same-site", "HTTP_ORIGIN": "https://blog.testserver"},
+        {"HTTP_ORIGIN": FOREIGN},  # a browser without Fetch Metadata
+        {"HTTP_ORIGIN": "null"},  # a sandboxed frame
+    ],
+    ids=["cross-site", "cross-site-no-origin", "same-site", "foreign-origin", "null-origin"],
+)
+def test_a_post_from_another_site_is_refused_with_a_403_that_says_why_and_keeps_the_text(
+    client, site_tree, contacts, headers
+):
+    response = client.post(
+        "/contact/", form_data(message="My own words, typed with care & <b>kept</b>."), **headers
+    )
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert "sent from another website" in html
+    assert "My own words, typed with care &amp; &lt;b&gt;kept&lt;/b&gt;." in html
+    assert 'value="Ada Lovelace"' in html
+    assert ContactMessage.objects.count() == 0
+    assert "set-cookie" not in response.headers
+    assert "no-store" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
+
+
+def test_the_text_kept_after_a_refusal_can_be_sent_from_our_own_page(client, site_tree, contacts):
+    refused = client.post(
+        "/contact/",
+        form_data(message="Sent again from your site."),
+        HTTP_SEC_FETCH_SITE="cross-site",
+    ).content.decode()
+    token = re.search(r'name="form_token" value="([^"]+)"', refused).group(1)
+    with time_machine.travel(timezone.now() + timedelta(seconds=30)):
+        again = client.post(
+            "/contact/",
+            form_data(message="Sent again from your site.", form_token=token),
+            HTTP_SEC_FETCH_SITE="same-origin",
+        )
+    assert again.status_code == 303
+    assert ContactMessage.objects.get().message == "Sent again from your site."
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"HTTP_SEC_FETCH_SITE": "same-origin", "HTTP_ORIGIN": "http://testserver"},
+        {"HTTP_SEC_FETCH_SITE": "none"},  # sent from a bookmark or typed in
+        {"HTTP_ORIGIN": "http://testserver"},  # a browser without Fetch Metadata, our origin
+        {},  # neither: no browser sent it; the form's own checks decide
+    ],
+    ids=["same-origin", "none", "own-origin", "neither-header"],
+)
+def test_a_post_from_our_own_pages_or_with_neither_header_is_taken(send, headers):
+    assert send(**headers).status_code == 303
+    assert ContactMessage.objects.count() == 1
+
+
+def test_a_post_with_neither_header_still_meets_the_bot_checks(send):
+    assert send(website="http://spam.example").status_code == 303  # the honeypot: thanked
+    assert send(form_token=make_form_token()).status_code == 303  # too fast: thanked
+    assert ContactMessage.objects.count() == 0
+
+
+def test_staff_forms_keep_djangos_csrf_token(site_tree):
     from django.test import Client
 
-    response = Client(enforce_csrf_checks=True).post("/contact/", form_data())
+    response = Client(enforce_csrf_checks=True).post(
+        "/admin/login/", {"username": "someone", "password": "x"}
+    )
     assert response.status_code == 403
     assert "<h1>Please send the form again</h1>" in response.content.decode()
-    assert ContactMessage.objects.count() == 0
+
+
+def test_a_replayed_token_stores_the_same_message_once_and_another_message_once(send):
+    """A token is not spent on first use: every reader of a cached contact page holds the same
+    one. The same post again (a replay, a double click) is one submission; another message
+    with the same token is another reader's, stored once too."""
+    token = make_form_token(issued_at=time.time() - 120)
+    assert send(form_token=token).status_code == 303
+    assert send(form_token=token).status_code == 303
+    assert send(form_token=token, name="Grace Hopper", message="Another reader.").status_code == 303
+    assert send(form_token=token, name="Grace Hopper", message="Another reader.").status_code == 303
+    assert sorted(ContactMessage.objects.values_list("name", flat=True)) == [
+        "Ada Lovelace",
+        "Grace Hopper",
+    ]
+
+
+def test_the_contact_page_comes_from_the_cache_sets_no_cookie_and_an_hour_old_copy_still_posts(
+    client, site_tree, contacts, settings, django_capture_on_commit_callbacks
+):
+    settings.PAGE_CACHE_SECONDS = 3600
+    first = client.get("/contact/")
+    assert first["X-Page-Cache"] == "miss"
+    cached = client.get("/contact/")
+    assert cached["X-Page-Cache"] == "hit"
+    assert "set-cookie" not in first.headers and "set-cookie" not in cached.headers
+    assert not client.cookies
+    token = form_token_in(cached.content.decode())
+    assert token == form_token_in(first.content.decode())  # one copy, one token, for everyone
+
+    with time_machine.travel(timezone.now() + timedelta(hours=1)):
+        for name in ("Ada Lovelace", "Grace Hopper"):  # two readers of the same copy
+            with django_capture_on_commit_callbacks(execute=True):
+                response = client.post(
+                    "/contact/",
+                    form_data(name=name, form_token=token),
+                    HTTP_SEC_FETCH_SITE="same-origin",
+                )
+            assert response.status_code == 303
+    assert ContactMessage.objects.count() == 2
 
 
 def closed_port():

@@ -88,17 +88,20 @@ def test_odd_filters_and_addresses_in_research_and_news_are_never_a_server_error
 
 
 def test_a_nul_byte_in_a_form_field_is_refused_and_nothing_is_stored(visitor):
-    token = visitor.cookies["csrftoken"].value
-    body = message_body(message="Hello%00there", csrfmiddlewaretoken=token)
+    body = message_body(message="Hello%00there")
     response = visitor.post("/contact/", body, content_type=FORM)
     assert response.status_code == 400 and OWN_PAGE in response.content.decode()
     assert not ContactMessage.objects.exists()
 
 
-def test_a_truncated_multipart_body_is_refused(visitor):
+def test_a_truncated_multipart_body_is_no_server_error_and_stores_nothing(visitor):
+    """Django reads what it can of it (nothing, here): a post without the form's token, which
+    a bot gets the usual thank-you for. (Before the contact form dropped its CSRF token, that
+    token's absence answered 403 first.)"""
     body = b'--edge\r\nContent-Disposition: form-data; name="message"\r\n\r\nHel'
     response = visitor.post("/contact/", body, content_type="multipart/form-data; boundary=edge")
-    assert 400 <= response.status_code < 500
+    assert response.status_code < 500
+    assert not ContactMessage.objects.exists()
 
 
 def signed(payload):
@@ -123,8 +126,7 @@ ODD_TOKENS = {
 
 @pytest.mark.parametrize("payload", ODD_TOKENS.values(), ids=ODD_TOKENS.keys())
 def test_a_signed_token_of_the_wrong_shape_is_a_form_error_not_a_crash(visitor, payload):
-    token = visitor.cookies["csrftoken"].value
-    body = message_body(form_token=signed(payload), csrfmiddlewaretoken=token)
+    body = message_body(form_token=signed(payload))
     response = visitor.post("/contact/", body, content_type=FORM)
     assert response.status_code in (200, 303)  # the form again, or a bot's thank-you
     assert not ContactMessage.objects.exists()

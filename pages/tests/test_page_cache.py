@@ -240,15 +240,36 @@ def test_a_preview_never_reaches_a_reader(admin_client, client, site_tree):
         assert "Draft words in preview." not in client.get("/about/").content.decode()
 
 
+# One address of every public page type the smallest world has (conftest.py: site_tree).
+PUBLIC_PAGES = [
+    "/",
+    "/initiatives/",
+    "/initiatives/initiative-1/",
+    "/impact/",
+    "/contact/",
+    "/contact/thanks/",
+    "/about/",
+    "/research/",
+    "/research/publication-1/",
+    "/news/",
+    "/news/post-1/",
+    "/people/",
+]
+
+
 @pytest.mark.django_db
-def test_the_contact_form_is_never_cached_and_keeps_its_csrf_protection(client, site_tree):
-    first = client.get("/contact/")
-    second = client.get("/contact/")
-    assert state(first) == state(second) == "skip"
-    assert "no-cache" in second["Cache-Control"]
-    assert (
-        first.context["form"]["form_token"].value() != second.context["form"]["form_token"].value()
-    )
+def test_every_public_page_the_contact_page_included_comes_from_the_cache_and_sets_no_cookie(
+    client, site_tree, contacts
+):
+    """No cookie for an anonymous reader on any page: nothing to consent to, and nothing that
+    keeps a page out of the cache. The contact form needs no CSRF cookie (its posts are checked
+    by their origin: pages/http/cross_origin.py)."""
+    for url in PUBLIC_PAGES:
+        first, second = client.get(url), client.get(url)
+        assert (state(first), state(second)) == ("miss", HIT), url
+        assert "set-cookie" not in first.headers and "set-cookie" not in second.headers, url
+        assert "csrfmiddlewaretoken" not in second.content.decode(), url
+    assert not client.cookies
 
 
 @pytest.mark.django_db
@@ -380,3 +401,21 @@ def test_renaming_an_author_empties_the_cache_of_their_bylines(
         ada.save()
     html = client.get("/news/").content.decode()
     assert "Ada King" in html and "Lovelace" not in html
+
+
+def test_the_file_caches_cull_never_drops_the_generation_so_a_full_folder_empties_nothing(
+    tmp_path,
+):
+    """Production's cache without Redis (pages/caching/filecache.py). Django's cull deletes
+    files at random once the folder is full; had it taken the generation key, every cached page
+    on the machine would be dropped at once. Here the cull deletes all it may (CULL_FREQUENCY 1)
+    and the generation is still there."""
+    from pages.caching.filecache import SharedFileCache
+    from pages.caching.middleware import GENERATION_KEY
+
+    store = SharedFileCache(str(tmp_path), {"OPTIONS": {"MAX_ENTRIES": 3, "CULL_FREQUENCY": 1}})
+    store.set(GENERATION_KEY, "g1", None)
+    for n in range(10):
+        store.set(f"pagecache:page:{n}", b"<html>", 300)
+    assert store.get(GENERATION_KEY) == "g1"
+    assert len(list(tmp_path.glob("*.djcache"))) <= 3

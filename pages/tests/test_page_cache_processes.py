@@ -1,11 +1,14 @@
-"""Two gunicorn servers with production settings, sharing one database and one Redis, as behind
+"""Two gunicorn servers with production settings, sharing one database and one cache, as behind
 a load balancer: a page published through one is served changed by the other on the next
 request; a signed-in editor's page and a preview never reach an anonymous reader; with Redis
 stopped mid-test, pages come slower but never as errors.
 
+Each test runs twice: with a Redis (several machines) and with the file cache production uses
+without REDIS_URL (one machine, every process reading and writing the same folder).
+
 The Redis here is a server of the test's own, on a free port, so that stopping it stops
-nothing else. Without `redis-server` installed the test is skipped (IOI_REQUIRE_REDIS=1, set by
-.ci/run, makes that a failure)."""
+nothing else. Without `redis-server` installed the Redis runs are skipped (IOI_REQUIRE_REDIS=1,
+set by .ci/run, makes that a failure)."""
 
 import re
 import sqlite3
@@ -26,13 +29,14 @@ def redis_server():
     stop(process)
 
 
-@pytest.fixture(scope="module")
-def servers(tmp_path_factory, redis_server, released_site):
+@pytest.fixture(scope="module", params=["redis", "files"])
+def servers(request, tmp_path_factory, released_site):
     """The module's copy of the seeded site (conftest.py: released_site) on a SQLite file,
-    served by two gunicorn masters (A and B)."""
-    workdir = tmp_path_factory.mktemp("two-servers")
+    served by two gunicorn masters (A and B) sharing a Redis, or the file cache in one folder."""
+    workdir = tmp_path_factory.mktemp(f"two-servers-{request.param}")
     copy_site(released_site, workdir)
-    env = site_env(workdir, redis_server.port)
+    redis_port = request.getfixturevalue("redis_server").port if request.param == "redis" else None
+    env = site_env(workdir, redis_port)
     processes, urls = [], []
     try:
         for _ in range(2):
@@ -43,7 +47,7 @@ def servers(tmp_path_factory, redis_server, released_site):
             about_id = db.execute(
                 "SELECT id FROM wagtailcore_page WHERE url_path = '/home/about/'"
             ).fetchone()[0]
-        yield urls, about_id
+        yield urls, about_id, request.param
     finally:
         for process in processes:
             stop(process)
@@ -86,7 +90,7 @@ pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="process groups 
 
 
 def test_a_publish_through_one_server_is_served_by_the_other_on_the_next_request(servers):
-    (a, b), about_id = servers
+    (a, b), about_id, _ = servers
     reader = reader_client()
     reader.get(f"{b}/about/")
     assert reader.get(f"{b}/about/").headers["X-Page-Cache"] == "hit"
@@ -105,7 +109,7 @@ def test_a_publish_through_one_server_is_served_by_the_other_on_the_next_request
 
 
 def test_an_editors_page_and_a_preview_never_reach_a_reader(servers):
-    (a, b), about_id = servers
+    (a, b), about_id, _ = servers
     editor = signed_in(a)
     editor_view = editor.get("/about/")
     assert "wagtail-userbar" in editor_view.text
@@ -123,8 +127,11 @@ def test_an_editors_page_and_a_preview_never_reach_a_reader(servers):
         assert "Secret draft words" not in html
 
 
-def test_with_redis_stopped_pages_are_slower_but_never_errors(servers, redis_server):
-    (a, b), _ = servers
+def test_with_redis_stopped_pages_are_slower_but_never_errors(servers, request):
+    (a, b), _, store = servers
+    if store != "redis":
+        pytest.skip("the file cache has no server to stop")
+    redis_server = request.getfixturevalue("redis_server")
     reader = reader_client()
     paths = ["/", "/initiatives/", "/impact/", "/about/", "/resources/", "/contact/"]
     for path in paths:

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import translation
 from wagtail.models import Page, Site
 
+from pages.caching.shared import per_generation
 from pages.models.base import public_pages
 
 from .locales import active_language
@@ -33,16 +34,24 @@ def page_versions(page):
     cached = getattr(page, "_language_versions", None)
     if cached is not None:
         return cached
+    cached = page._language_versions = per_generation(
+        f"versions:{page.translation_key}", lambda: _versions(page)
+    )
+    return cached
+
+
+def _versions(page):
+    """Worked out once per cache generation (pages/caching/shared.py): a publish in any
+    language sets a new one."""
     found = public_pages(
         Page.objects.live().filter(translation_key=page.translation_key).select_related("locale")
     ).defer_streamfields()
     by_language = {version.locale.language_code: version for version in found}
-    cached = page._language_versions = [
+    return [
         Version(code, name, by_language[code])
         for code, name in settings.LANGUAGES
         if code in by_language
     ]
-    return cached
 
 
 def language_home_url(language):

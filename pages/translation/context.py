@@ -1,9 +1,52 @@
 from django.utils.functional import SimpleLazyObject
 
-from pages.models.site_settings import OrganisationWording
+from pages.caching.shared import enabled, per_generation
+from pages.models.site_settings import OrganisationSettings, OrganisationWording
+
+from .locales import active_language
 
 
 def organisation_wording(request):
     """`wording` in every template: the tagline and footer in the page's language, looked up
     only when a template reads it (an admin page or a feed does not)."""
     return {"wording": SimpleLazyObject(lambda: OrganisationWording.for_request(request))}
+
+
+def keep_shared_parts(page, request, serve_args, serve_kwargs):
+    """Wagtail's `before_serve_page` hook (pages/wagtail_hooks.py), first of them: the wording
+    and the organisation's settings for this request, from the copies kept once per cache
+    generation (pages/caching/shared.py), since every page shows them. Only for a page being
+    served (its database answered the routing): the pages drawn during an outage must not
+    query, and other views look them up as their templates read them."""
+    if not enabled():
+        return
+    settings_name = OrganisationSettings.get_cache_attr_name()
+    if not hasattr(request, settings_name):
+        setattr(
+            request,
+            settings_name,
+            per_generation("organisation-settings", _organisation_settings, request),
+        )
+    language = active_language()
+    wording_name = f"_organisation_wording_{language}"
+    if not hasattr(request, wording_name):
+        setattr(
+            request,
+            wording_name,
+            per_generation(f"organisation-wording:{language}", _wording, request),
+        )
+
+
+def _organisation_settings():
+    org = OrganisationSettings.load()
+    # What the footer, the contact form and the structured data read, looked up now, once.
+    org.primary_contact  # noqa: B018
+    org.privacy_page  # noqa: B018
+    list(org.social_profiles)
+    return org
+
+
+def _wording():
+    wording = OrganisationWording.for_request(None)
+    list(wording.footer_links)  # the links' pages, in one query, once
+    return wording

@@ -11,6 +11,8 @@ from django.http import Http404
 from wagtail import views as wagtail_views
 from wagtail.models import Site
 
+from pages.caching.shared import per_generation
+
 from .locales import active_language
 
 
@@ -42,10 +44,21 @@ def home_for_language(site, language):
 
 
 def route(request, path):
-    site = Site.find_for_request(request)
+    # The site and its home page in each language are the same for every request until
+    # something is published: worked out once per cache generation (pages/caching/shared.py).
+    site = per_generation(
+        f"site:{request.get_host()}:{request.get_port()}",
+        lambda: Site.find_for_request(request),
+        request,
+    )
+    request._wagtail_site = site
     if site is None:
         return None
-    home = home_for_language(site, active_language())
+    language = active_language()
+    home = per_generation(
+        f"home:{site.pk}:{language}", lambda: home_for_language(site, language), request
+    )
+    request._routed_home = home  # the navigation and breadcrumbs start from it, free
     try:
         return home.route(request, [component for component in path.split("/") if component])
     except Http404:

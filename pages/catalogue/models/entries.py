@@ -4,7 +4,7 @@ sections.py; the index is index.py's."""
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import connection, models
 from django.db.models import Prefetch, prefetch_related_objects
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import (
@@ -137,6 +137,24 @@ def terms(vocabulary, related_name, help_text, **options):
 
 
 class EntryQuerySet(PageQuerySet):
+    _with_terms = False
+
+    def with_terms(self):
+        """Every vocabulary of the entries found, in one query once they are (load_terms)."""
+        clone = self._chain()
+        clone._with_terms = True
+        return clone
+
+    def _clone(self):
+        clone = super()._clone()
+        clone._with_terms = self._with_terms
+        return clone
+
+    def _prefetch_related_objects(self):
+        super()._prefetch_related_objects()
+        if self._with_terms:
+            load_terms(self._result_cache)
+
     def for_listing(self):
         """Live, public entries with what a card shows, in a fixed number of queries."""
         return (
@@ -519,9 +537,16 @@ def related_entries():
     )
 
 
+# The vocabularies among SHOWN_RELATIONS ("policies" is an inline): loaded by load_terms.
+TERM_RELATIONS = [name for name in SHOWN_RELATIONS if name != "policies"]
+# The vocabularies that take one value (foreign keys): loaded by load_terms too.
+TERM_FIELDS = ["legal_form", "hosting", "maintenance"]
+
+
 def relations():
+    """What Django prefetches; the vocabularies come from load_terms, in one query."""
     return [
-        *SHOWN_RELATIONS,
+        *(name for name in SHOWN_RELATIONS if name not in TERM_RELATIONS),
         Prefetch("integrations", queryset=related_entries()),
         Prefetch("relied_on_by", queryset=related_entries()),
     ]
@@ -529,9 +554,66 @@ def relations():
 
 def prefetched(queryset):
     """A queryset of entries with all that sections.py reads, in a fixed number of queries."""
-    return queryset.select_related("legal_form", "hosting", "maintenance").prefetch_related(
-        *relations()
+    return (
+        queryset.prefetch_related(None)
+        .select_related("legal_form", "hosting", "maintenance")
+        .prefetch_related(*relations())
+        .with_terms()
     )
+
+
+def load_terms(entries):
+    """Every vocabulary of these entries (TERM_RELATIONS) in one query, a UNION of their link
+    tables, where a prefetch per vocabulary took eight; each entry's `.all()` of each then
+    answers from it, in the vocabulary's order, as a prefetch would."""
+    entries = [entry for entry in entries if entry.pk is not None]
+    if not entries:
+        return
+    quote = connection.ops.quote_name
+    ids = [entry.pk for entry in entries]
+    marks = ", ".join(["%s"] * len(ids))
+    parts, params = [], []
+    for number, name in enumerate(TERM_RELATIONS):
+        field = CatalogueEntryPage._meta.get_field(name)
+        link = quote(field.remote_field.through._meta.db_table)
+        source, target = quote(field.m2m_column_name()), quote(field.m2m_reverse_name())
+        parts.append(
+            f"SELECT {number} AS relation_number, link.{source} AS entry_pk, term.* "
+            f"FROM {link} link INNER JOIN {quote(Term._meta.db_table)} term "
+            f"ON term.{quote('id')} = link.{target} WHERE link.{source} IN ({marks})"
+        )
+        params += ids
+    # And the terms its foreign keys name, in the same query (none when they were joined).
+    entry_table = quote(CatalogueEntryPage._meta.db_table)
+    entry_pk = quote(CatalogueEntryPage._meta.pk.column)
+    for number, name in enumerate(TERM_FIELDS, start=len(TERM_RELATIONS)):
+        column = quote(CatalogueEntryPage._meta.get_field(name).column)
+        parts.append(
+            f"SELECT {number} AS relation_number, entry.{entry_pk} AS entry_pk, term.* "
+            f"FROM {entry_table} entry INNER JOIN {quote(Term._meta.db_table)} term "
+            f"ON term.{quote('id')} = entry.{column} WHERE entry.{entry_pk} IN ({marks})"
+        )
+        params += ids
+    names = [*TERM_RELATIONS, *TERM_FIELDS]
+    found = {(pk, name): [] for pk in ids for name in names}
+    for term in Term.objects.raw(" UNION ALL ".join(parts), params):
+        found[(term.entry_pk, names[term.relation_number])].append(term)
+
+    def order(term):
+        return (term.vocabulary, term.sort_order, term.name)
+
+    for entry in entries:
+        if not hasattr(entry, "_prefetched_objects_cache"):
+            entry._prefetched_objects_cache = {}
+        for name in TERM_RELATIONS:
+            terms = Term.objects.all()
+            terms._result_cache = sorted(found[(entry.pk, name)], key=order)
+            terms._prefetch_done = True
+            entry._prefetched_objects_cache[name] = terms
+        for name in TERM_FIELDS:
+            field = CatalogueEntryPage._meta.get_field(name)
+            if not field.is_cached(entry):
+                field.set_cached_value(entry, next(iter(found[(entry.pk, name)]), None))
 
 
 def with_relations(entry, request=None):
@@ -541,6 +623,7 @@ def with_relations(entry, request=None):
         return entry
     if not getattr(entry, "_catalogue_loaded", False):
         prefetch_related_objects([entry], *relations())
+        load_terms([entry])
         entry._catalogue_loaded = True
     return entry
 
