@@ -115,6 +115,9 @@ def test_an_entry_shows_every_section_and_not_reported(client, catalogue):
     # Relied on by the two that integrate with it.
     assert 'href="/catalogue/entry-2/">Entry 2</a>' in html
     assert first.technical_confirmed.isoformat() in html
+    # Back to the catalogue, its JSON, and the compare form, all at the index's address.
+    assert '<form method="get" action="/catalogue/"' in html
+    assert 'href="/catalogue/entry-1.json"' in html and 'href="/catalogue/">Back to' in html
 
 
 def test_finances_are_shown_only_when_the_provider_allows(client, catalogue):
@@ -330,7 +333,9 @@ def test_the_seed_has_the_catalogue_in_english_and_spanish(client, seeded):
     )
     zenodo = client.get("/catalogue/zenodo/").content.decode()
     assert 'hreflang="es" href="http://localhost/es/catalogo/zenodo/"' in zenodo
-    assert client.get("/es/catalogo/zenodo/").status_code == 200
+    es_zenodo = client.get("/es/catalogo/zenodo/")
+    assert es_zenodo.status_code == 200
+    assert 'href="/es/catalogo/zenodo.json"' in es_zenodo.content.decode()
     assert EntryPolicy.objects.count() == 0  # no policy is in the seed's facts
 
 

@@ -524,10 +524,18 @@ class CatalogueEntryPage(PreviewedAsServed, OneQueryViewRestrictions, Page):
                 (section, sections.rows(entry, section, urls), sections.confirmed(entry, section))
                 for section in sections.SECTIONS
             ],
-            index_url=self.get_parent().get_url(request) if self.depth > 1 else None,
+            index_url=index_url(self.get_url(request)),
             changes=history.changes(self),
         )
         return context
+
+
+def index_url(entry_url):
+    """The catalogue's address from an entry's: entries are the index's children, so it is the
+    entry's address less its last part (no query for the parent, as get_parent() makes)."""
+    if not entry_url:
+        return None  # a new entry, in preview
+    return entry_url[: entry_url.rstrip("/").rfind("/") + 1]
 
 
 def related_entries():
