@@ -189,12 +189,16 @@ def suggest_by_keyboard(browser, base_url, suggestion, javascript=False):
     return suggestion
 
 
-def accept_as_staff(browser, base_url, username, name):
+def accept_as_staff(browser, base_url, username, name, sign_in_step=None):
     """Staff find the suggestion in the admin, open its actions and accept it into a draft.
     Returns the draft entry's edit address, where the accept leaves them, and the values its
-    editor shows (title, provider, website, summary)."""
+    editor shows (title, provider, website, summary). `sign_in_step(tab)` signs them in where
+    the password alone would not do (the second factor required)."""
     context, tab = new_tab(browser)
-    sign_in(tab, base_url, username)
+    if sign_in_step:
+        sign_in_step(tab)
+    else:
+        sign_in(tab, base_url, username)
     tab.goto(f"{base_url}/admin/snippets/catalogue/suggestion/?status=new")
     row = tab.locator("tr", has_text=name)
     row.get_by_role("button", name=re.compile("More options", re.I)).click()

@@ -1,8 +1,9 @@
-"""A provider's journey in a real browser (Debian's Chromium through Playwright), with the
-second factor required as in production: an administrator invites them; they accept from the
-email, set up an authenticator app, edit a section of their entry and submit it; a moderator
-publishes it, and the public page shows the new fact and its new "last confirmed" date. The
-steps are in pages/tests/providing.py, so a longer journey can chain them."""
+"""The providers' whole journey in a real browser (Debian's Chromium through Playwright), with the
+second factor required as in production (issue 28): a visitor suggests an infrastructure by
+keyboard with JavaScript off; an administrator accepts it into a draft entry and invites its
+provider; the provider accepts from the email, sets up an authenticator app, edits a section of
+the entry and submits it; a moderator publishes it, and the public page shows the new fact and
+its new "last confirmed" date. The steps are in pages/tests/providing.py."""
 
 import re
 
@@ -15,6 +16,8 @@ from pages.catalogue.models import CatalogueEntryPage
 from pages.providers.models import Provider
 from pages.tests.cataloguing import build_catalogue
 from pages.tests.providing import (
+    SuggestedInfrastructure,
+    accept_as_staff,
     accept_invitation_in_browser,
     approve_and_publish_in_browser,
     edit_entry_section_and_submit_in_browser,
@@ -22,6 +25,7 @@ from pages.tests.providing import (
     invite_provider_in_browser,
     set_up_authenticator_app_in_browser,
     sign_in_with_recovery_code,
+    suggest_by_keyboard,
 )
 from pages.tests.second_factor import with_app, with_recovery_codes
 from pages.tests.test_moderation_browser import new_tab
@@ -29,20 +33,34 @@ from pages.tests.test_moderation_browser import new_tab
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_provider_is_invited_accepts_edits_their_entry_and_a_moderator_publishes_it(
+def test_a_suggestion_becomes_an_entry_its_provider_keeps_true_and_a_moderator_publishes(
     live_server, make_user, browser, settings
 ):
     settings.STAFF_2FA_REQUIRED = True
     base_url = settings.WAGTAILADMIN_BASE_URL = live_server.url  # the emails' links
     home = build_home()
-    entry = build_catalogue(home, count=2).entries[0]
+    build_catalogue(home, count=2)
     admin, moderator = make_user("administrator"), make_user("moderator")
-    for person, code in ((admin, "admn2345"), (moderator, "mode2345")):
+    for person, codes in ((admin, ("admn2345", "admn6789")), (moderator, ("mode2345",))):
         with_app(person)
-        with_recovery_codes(person, code)
+        with_recovery_codes(person, *codes)  # each code once, as on paper
+
+    suggestion = suggest_by_keyboard(browser, base_url, SuggestedInfrastructure())
+    assert suggestion.seen["heading"] == "Thank you for your suggestion"
+    shown = accept_as_staff(
+        browser,
+        base_url,
+        admin.username,
+        suggestion.name,
+        sign_in_step=lambda tab: sign_in_with_recovery_code(
+            tab, base_url, admin.username, "admn2345"
+        ),
+    )
+    entry = CatalogueEntryPage.objects.get(title=suggestion.name)
+    assert shown["edit_url"] == f"{base_url}/admin/pages/{entry.pk}/edit/" and not entry.live
 
     context, tab = new_tab(browser)
-    sign_in_with_recovery_code(tab, base_url, admin.username, "admn2345")
+    sign_in_with_recovery_code(tab, base_url, admin.username, "admn6789")
     invite_provider_in_browser(tab, base_url, "Ana Ruiz", "ana@example.org", [entry.title])
     context.close()
     assert len(mail.outbox) == 1
@@ -69,7 +87,9 @@ def test_a_provider_is_invited_accepts_edits_their_entry_and_a_moderator_publish
     assert "waiting for review" in tab.locator("main").inner_text()
     context.close()
     entry.refresh_from_db()
-    assert entry.workflow_in_progress and entry.country != "Chile"
+    # Submitted, not published: the public cannot see the new entry yet.
+    assert entry.workflow_in_progress and not entry.live
+    assert tab_status(browser, f"{base_url}/catalogue/{entry.slug}/") == 404
 
     context, tab = new_tab(browser)
     sign_in_with_recovery_code(tab, base_url, moderator.username, "mode2345")
@@ -84,3 +104,10 @@ def test_a_provider_is_invited_accepts_edits_their_entry_and_a_moderator_publish
     assert "Chile" in main.inner_text()
     assert main.locator(f'time[datetime="{today}"]').count() >= 1
     context.close()
+
+
+def tab_status(browser, url):
+    context, tab = new_tab(browser)
+    status = tab.goto(url).status
+    context.close()
+    return status
