@@ -808,6 +808,20 @@ def watch_csp(tab, violations):
     )
 
 
+# What the browser refused under the Content-Security-Policy in the tabs of the browser journeys
+# (`pages/tests/test_moderation_browser.py: new_tab` watches each tab into it).
+CSP_VIOLATIONS = []
+
+
+@pytest.fixture
+def no_csp_violations():
+    """For a journey's module (`pytest.mark.usefixtures("no_csp_violations")`): the admin and the
+    pages work under their Content-Security-Policy, so the browser refused nothing."""
+    CSP_VIOLATIONS.clear()
+    yield
+    assert not CSP_VIOLATIONS, CSP_VIOLATIONS
+
+
 @pytest.fixture
 def page_in_browser(browser):
     """A tab; the test fails if the page broke its Content-Security-Policy anywhere."""

@@ -11,16 +11,13 @@ import pytest
 
 from conftest import audit_pages, sign_in
 from pages.catalogue.models import CatalogueEntryPage, CatalogueIndexPage, Term
-from pages.tests.test_moderation_browser import CSP_VIOLATIONS, new_tab, open_actions
+from pages.tests.test_moderation_browser import new_tab, open_actions
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def _no_csp_violations():
-    CSP_VIOLATIONS.clear()
-    yield
-    assert not CSP_VIOLATIONS, CSP_VIOLATIONS
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("no_csp_violations"),
+]
 
 
 def tab_to(tab, accessible_text, most=400):

@@ -5,16 +5,12 @@ import pytest
 
 from pages.catalogue.models import CatalogueEntryPage, CatalogueIndexPage, Suggestion
 from pages.tests.providing import SuggestedInfrastructure, accept_as_staff, suggest_by_keyboard
-from pages.tests.test_moderation_browser import CSP_VIOLATIONS
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def _no_csp_violations():
-    CSP_VIOLATIONS.clear()
-    yield
-    assert not CSP_VIOLATIONS, CSP_VIOLATIONS
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("no_csp_violations"),
+]
 
 
 def test_a_visitor_suggests_by_keyboard_and_an_editor_accepts_it_into_a_prefilled_draft(

@@ -12,21 +12,14 @@ import time_machine
 from django.core.management import call_command
 from django.utils import timezone
 
-from conftest import add_page, sign_in, watch_csp
+from conftest import CSP_VIOLATIONS, add_page, sign_in, watch_csp
 from pages.models import ImpactPage, StandardPage
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-CSP_VIOLATIONS = []
-
-
-@pytest.fixture(autouse=True)
-def _no_csp_violations():
-    """The admin works under its Content-Security-Policy: the browser refused nothing."""
-    CSP_VIOLATIONS.clear()
-    yield
-    assert not CSP_VIOLATIONS, CSP_VIOLATIONS
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("no_csp_violations"),
+]
 
 
 def new_tab(browser):

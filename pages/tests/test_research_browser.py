@@ -12,18 +12,15 @@ import pytest
 
 from conftest import make_person, sign_in
 from pages.models import NewsIndexPage, PublicationPage, ResearchIndexPage
-from pages.tests.test_moderation_browser import CSP_VIOLATIONS, new_tab, open_actions
+from pages.tests.test_moderation_browser import new_tab, open_actions
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("no_csp_violations"),
+]
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-
-
-@pytest.fixture(autouse=True)
-def _no_csp_violations():
-    CSP_VIOLATIONS.clear()
-    yield
-    assert not CSP_VIOLATIONS, CSP_VIOLATIONS
 
 
 def choose_person(tab, row, name):

@@ -13,10 +13,14 @@ from wagtail.models import Page
 
 from conftest import add_page, axe_violations, paragraph, sign_in
 from pages.models import InitiativeIndexPage, InitiativePage
-from pages.tests.test_moderation_browser import CSP_VIOLATIONS, new_tab, open_actions
+from pages.tests.test_moderation_browser import new_tab, open_actions
 from pages.tests.translating import spanish
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("no_csp_violations"),
+]
 
 # The translator's words for each English string of the initiative, slug included.
 SPANISH = {
@@ -27,13 +31,6 @@ SPANISH = {
     ),
     "How the fund works, and who may apply.": "Cómo funciona el fondo y quién puede solicitarlo.",
 }
-
-
-@pytest.fixture(autouse=True)
-def _no_csp_violations():
-    CSP_VIOLATIONS.clear()
-    yield
-    assert not CSP_VIOLATIONS, CSP_VIOLATIONS
 
 
 def an_english_initiative():
