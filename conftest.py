@@ -3,10 +3,11 @@
 This file stands above the apps (like ioisite/urls.py), so it may import both home/ and pages/;
 the tests in pages/ reach the home page only through these fixtures."""
 
+import functools
 import os
 import shutil
 import threading
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, contextmanager, suppress
 from datetime import date, timedelta
 from io import BytesIO
 from pathlib import Path
@@ -15,10 +16,13 @@ from types import SimpleNamespace
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.core import mail
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.servers.basehttp import ThreadedWSGIServer
 from django.db import connection
+from django.db.models import Model
 from django.test import override_settings
 from django.test.testcases import LiveServerThread
 from django.utils import timezone
@@ -535,15 +539,69 @@ def site_tree_snapshot(django_db_setup, django_db_blocker):
     return snapshot
 
 
-def reloaded(world):
-    """The same namespace with each page read again from the database."""
-
-    def again(value):
-        if isinstance(value, list):
-            return [again(item) for item in value]
+def reloaded(value):
+    """What a builder returned, with each row in it read again from the database: a model
+    instance, or a namespace, tuple, list or dict of them (other values as they are)."""
+    if isinstance(value, Model):
         return type(value).objects.get(pk=value.pk)
+    if isinstance(value, SimpleNamespace):
+        return SimpleNamespace(**{name: reloaded(item) for name, item in vars(value).items()})
+    if isinstance(value, (list, tuple)):
+        return type(value)(reloaded(item) for item in value)
+    if isinstance(value, dict):
+        return {key: reloaded(item) for key, item in value.items()}
+    return value
 
-    return SimpleNamespace(**{name: again(value) for name, value in vars(world).items()})
+
+def _refresh(value):
+    """Reads again, in place, each row a fixture's value holds (as `reloaded`); a row the world
+    deleted is left as it was."""
+    if isinstance(value, Model):
+        with suppress(ObjectDoesNotExist):
+            value.refresh_from_db()
+    elif isinstance(value, SimpleNamespace):
+        _refresh(list(vars(value).values()))
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            _refresh(item)
+    elif isinstance(value, dict):
+        _refresh(list(value.values()))
+
+
+_WORLDS = {}
+
+
+def world(build):
+    """Makes a test module's world fixture cheap: `build` (a fixture function, with the fixtures
+    it builds on as arguments, e.g. `site_tree`) runs in full once per process; every later
+    test in a transaction gets what it wrote put back (pages/tests/databases.py: Snapshot), a
+    few hundredths of a second where building took tenths, and what it returned read again
+    from the database. The fixtures it builds on are set up first, as for any fixture, and read
+    again after, since the world may have changed their rows (a parent's child count).
+    A transactional test, whose database a flush may have emptied, builds it. A world is kept
+    only for tables its builder changed: the test's other fixtures should add their rows after
+    it (ask for the world first), as with `site_tree`."""
+    key = f"{build.__module__}.{build.__qualname__}"
+
+    @functools.wraps(build)
+    def fixture(**needs):
+        if not connection.in_atomic_block:
+            return build(**needs)
+        snapshot = _WORLDS.get(key)
+        if snapshot is None:
+            snapshot = Snapshot(lambda: build(**needs))
+            snapshot.take()
+            _WORLDS[key] = snapshot
+            # What the build left outside the database goes with its rolled-back rows, so the
+            # first test starts where every later one does: mail it sent, cached lookups.
+            if hasattr(mail, "outbox"):
+                mail.outbox.clear()
+            cache.clear()
+        result = reloaded(snapshot.put_back())
+        _refresh(needs)
+        return result
+
+    return pytest.fixture(fixture)
 
 
 @pytest.fixture
@@ -610,7 +668,7 @@ def make_contacts(organisation):
     return people
 
 
-@pytest.fixture
+@world
 def contacts(db, organisation):
     return make_contacts(organisation)
 

@@ -13,13 +13,13 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from conftest import build_home
+from conftest import build_home, world
 from pages.catalogue import exports
 from pages.catalogue.models import CatalogueEntryPage, CatalogueIndexPage, EntryPolicy, Term
 from pages.tests.cataloguing import build_catalogue
 
 
-@pytest.fixture
+@world
 def catalogue(db):
     home = build_home()
     world = build_catalogue(home, count=6)

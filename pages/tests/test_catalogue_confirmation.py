@@ -10,7 +10,7 @@ import time_machine
 from django.utils import timezone
 from wagtail.models import PageLogEntry
 
-from conftest import build_home
+from conftest import build_home, world
 from pages.catalogue.models import CatalogueEntryPage
 from pages.tests.cataloguing import build_catalogue
 
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 OLD = date(2024, 3, 1)
 
 
-@pytest.fixture
+@world
 def entry(db):
     home = build_home()
     world = build_catalogue(home, count=1)

@@ -10,7 +10,7 @@ from django.db.models.signals import pre_save
 from django.test import Client
 from wagtail.models import Locale
 
-from conftest import build_home
+from conftest import build_home, world
 from pages.catalogue import review
 from pages.catalogue.forms import make_suggestion_token
 from pages.catalogue.models import CatalogueEntryPage, Suggestion
@@ -19,7 +19,7 @@ from pages.tests.cataloguing import build_catalogue
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
+@world
 def catalogue(db):
     home = build_home()
     world = build_catalogue(home, count=2)

@@ -10,7 +10,7 @@ from types import SimpleNamespace
 import pytest
 from wagtail.models import Locale
 
-from conftest import translate
+from conftest import translate, world
 from pages.contacts.forms import make_form_token
 from pages.contacts.models import ContactMessage
 from pages.models import OrganisationWording
@@ -20,7 +20,7 @@ SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 XHTML = "{http://www.w3.org/1999/xhtml}"
 
 
-@pytest.fixture
+@world
 def spanish(site_tree, contacts):
     """The home page, the initiatives index, one initiative and the contact page in Spanish;
     the general purpose and its contact too (the press contact is not translated)."""

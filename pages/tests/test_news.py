@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.test import override_settings
 from wagtail.models import PageViewRestriction
 
-from conftest import build_posts, make_person
+from conftest import build_posts, make_person, world
 from pages.models import NewsAuthor, PublicationAuthor
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +21,7 @@ def titles(html):
     return re.findall(r'<h[23] class="card__title"><a href="[^"]+">([^<]+)</a>', html)
 
 
-@pytest.fixture
+@world
 def news(site_tree, organisation):
     index = site_tree.news
     for post in site_tree.posts:

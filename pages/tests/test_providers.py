@@ -11,7 +11,7 @@ from django.test import override_settings
 from django.utils import timezone
 from wagtail.models import GroupPagePermission
 
-from conftest import build_home, create_user
+from conftest import build_home, create_user, world
 from pages.catalogue.models import CatalogueEntryPage
 from pages.providers.models import Invitation, Provider, Reminder
 from pages.providers.tasks import remind_providers, send_reminder
@@ -27,7 +27,7 @@ from pages.tests.providing import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
+@world
 def catalogue(roles):
     """Three entries, each confirmed today (none stale)."""
     catalogue = build_catalogue(build_home(), count=3)

@@ -13,7 +13,7 @@ from bibtexparser.middlewares import LatexDecodingMiddleware, SeparateCoAuthors
 from django.core.exceptions import ValidationError
 from wagtail.models import PageViewRestriction
 
-from conftest import add_page, build_publications, make_document, make_person, paragraph
+from conftest import add_page, build_publications, make_document, make_person, paragraph, world
 from pages.models import PublicationAuthor, PublicationPage
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 DOI = "10.5555/ioi.2024.001"
 
 
-@pytest.fixture
+@world
 def research(site_tree, organisation):
     ada = make_person("Ada", "Lovelace", orcid="0000-0002-1825-0097")
     grace = make_person("Grace", "Hopper")
