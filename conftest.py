@@ -17,8 +17,8 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core import mail
-from django.core.exceptions import ObjectDoesNotExist
 from django.core.cache import cache
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.files.base import ContentFile
 from django.core.servers.basehttp import ThreadedWSGIServer
 from django.db import connection
