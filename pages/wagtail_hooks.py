@@ -13,6 +13,7 @@ from pages.catalogue import admin as catalogue_admin
 from pages.catalogue.admin import SuggestionViewSet, TermViewSet
 from pages.catalogue.confirmation import register_log_actions as catalogue_log_actions
 from pages.catalogue.models import CatalogueIndexPage, Term
+from pages.catalogue.views import answer_during_database_outage as suggestion_during_outage
 from pages.catalogue.views import receive_suggestion
 from pages.contacts.admin import (
     ContactsGroup,
@@ -129,8 +130,10 @@ def answer_public_forms(serve):
     return serve_page
 
 
-# While the database cannot be reached, a contact form's post keeps its text (pages/http/outage.py).
+# While the database cannot be reached, a contact form's or a suggestion's post keeps its text
+# (pages/http/outage.py). Each knows its own form by its token's salt.
 hooks.register("answer_during_database_outage", answer_during_database_outage)
+hooks.register("answer_during_database_outage", suggestion_during_outage)
 # A contact form posted from another website: refused, its text kept (pages/http/cross_origin.py).
 hooks.register("answer_cross_origin_refusal", answer_cross_origin_refusal)
 

@@ -12,6 +12,7 @@ from django.core.management import call_command
 from wagtail.models import Locale, Page, Revision, Site
 
 from home import seed_content
+from home.management.commands.load_ioi_content import Seeder
 from home.models import HomePage
 from pages.links.models import Link
 from pages.models import ImpactPage, InitiativePage, OrganisationSettings, OrganisationWording
@@ -224,3 +225,14 @@ def test_the_research_and_news_sections_are_seeded_citable_and_filterable(client
         for spec in seed_content.PUBLICATIONS
         for a in spec["authors"]
     )
+
+
+def test_a_fresh_site_is_created_at_the_configured_address(settings):
+    """The seed's home page on a database with no Site yet (as `manage.py flush` leaves it)
+    becomes the default site at the configured address (DJANGO_SITE_URL): the seed's own step,
+    not the whole seed, whose shared copy was made at the test settings' address."""
+    settings.SITE_URL = "https://ioi.test"
+    Site.objects.all().delete()
+    home = Seeder().home_page()
+    site = Site.objects.get(is_default_site=True)
+    assert (site.root_page_id, site.root_url) == (home.pk, "https://ioi.test")

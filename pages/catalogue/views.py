@@ -8,7 +8,9 @@ import logging
 
 from django.conf import settings
 from django.db import DatabaseError, transaction
+from django.forms.utils import ErrorDict
 from django.http import HttpResponseRedirect
+from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
 
@@ -86,5 +88,27 @@ def form_again(page, request, form, message, status, seconds):
     response.render()
     response.status_code = status
     response["Retry-After"] = str(seconds)
+    add_never_cache_headers(response)
+    return response
+
+
+def answer_during_database_outage(request):
+    """The `answer_during_database_outage` hook (pages/http/outage.py): a post of the suggestion
+    form while the database cannot be reached gets the form back with what the visitor wrote
+    (503), not the general page, as the contact form's does. The catalogue cannot be looked
+    up, so the form is known by its fields and its signed token alone; a post without a good
+    one (or with the honeypot filled) is left to the general page. Nothing here may query: the
+    form is not validated, and the category (a row) travels as the id that was posted."""
+    if request.method != "POST" or not {"form_token", "description"} <= set(request.POST):
+        return None
+    form = SuggestionForm(request.POST)
+    if form.data.get(form.honeypot) or form.token() is None:
+        return None
+    form.cleaned_data = {}
+    form._errors = ErrorDict()
+    form.add_error(None, NOT_STORED)
+    response = render(request, "catalogue/suggestion_not_stored.html", {"form": form})
+    response.status_code = 503
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     add_never_cache_headers(response)
     return response

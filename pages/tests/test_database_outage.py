@@ -1,8 +1,9 @@
 """The database cannot be reached: every page not in the cache answers 503 with Retry-After and a
-short page in the reader's language, a contact message keeps its text, and the next request
-after the database is back answers 200. Nothing is mocked: the test's connection is really
-taken away and a new one really fails (SQLite: a file in a folder that does not exist;
-PostgreSQL: a port where nothing listens), then the test's own connection is put back."""
+short page in the reader's language, a contact message or a catalogue suggestion keeps its text,
+and the next request after the database is back answers 200. Nothing is mocked: the test's
+connection is really taken away and a new one really fails (SQLite: a file in a folder that
+does not exist; PostgreSQL: a port where nothing listens), then the test's own connection is put
+back."""
 
 import logging
 import re
@@ -13,9 +14,12 @@ import pytest
 from django.db import connection, connections
 from django.test import Client
 
+from pages.catalogue.forms import make_suggestion_token
+from pages.catalogue.models import Suggestion
 from pages.contacts.forms import make_form_token
 from pages.contacts.models import ContactMessage
 from pages.http.outage import is_database_outage, outage_log
+from pages.tests.cataloguing import build_catalogue
 
 pytestmark = pytest.mark.django_db
 
@@ -140,10 +144,53 @@ def test_a_contact_message_during_an_outage_gets_its_text_back(site_tree, contac
     assert response.status_code == 303 and ContactMessage.objects.count() == 1
 
 
+def test_a_suggestion_during_an_outage_gets_its_text_back_and_is_stored_once_sent_again(
+    site_tree, outage
+):
+    catalogue = build_catalogue(site_tree.home, count=1)
+    category = catalogue.terms["category", "publishing-system"].pk
+    suggestion = {
+        "name": "Open Journal Systems",
+        "website": "https://pkp.sfu.ca/ojs/",
+        "provider": "Public Knowledge Project",
+        "category": str(category),
+        "description": "Written during the outage, kept <b>as typed</b>.",
+        "email": "ada@example.org",
+        "consent_to_contact": "on",
+        "homepage": "",
+        "form_token": make_suggestion_token(issued_at=time.time() - 60),
+    }
+    client = Client(enforce_csrf_checks=True)
+    with outage():
+        response = client.post("/catalogue/suggest/", suggestion)
+    assert response.status_code == 503
+    assert response["Retry-After"] == "60" and "no-store" in response["Cache-Control"]
+    html = response.content.decode()
+    assert "Your suggestion was not sent" in html
+    assert "Written during the outage, kept &lt;b&gt;as typed&lt;/b&gt;." in html
+    assert 'value="Public Knowledge Project"' in html and 'value="https://pkp.sfu.ca/ojs/"' in html
+    assert f'name="category" value="{category}"' in html
+    assert 'action="/catalogue/suggest/"' in html
+    assert not Suggestion.objects.exists()
+
+    # Sent again from that page once the database is back: stored, once, with its category.
+    fields = dict(
+        re.findall(r'<(?:input|textarea)[^>]* name="([^"]+)"[^>]*?(?: value="([^"]*)")?', html)
+    )
+    assert fields["form_token"] and fields["homepage"] == ""
+    again = {**suggestion, "form_token": fields["form_token"]}
+    response = client.post("/catalogue/suggest/", again)
+    assert response.status_code == 303
+    assert Suggestion.objects.get().category_id == category
+
+
 def test_a_post_that_is_not_the_contact_form_gets_the_general_page(site_tree, outage):
     with outage():
         assert_unavailable(Client().post("/contact/", contact_post(form_token="forged")))
         assert_unavailable(Client().post("/contact/", contact_post(website="http://spam")))
+        # A suggestion's token is not the contact form's, nor the other way round.
+        forged = contact_post(form_token=make_suggestion_token(issued_at=time.time() - 60))
+        assert_unavailable(Client().post("/contact/", forged))
 
 
 def test_a_failing_hook_falls_back_to_the_general_page(site_tree, outage, caplog):

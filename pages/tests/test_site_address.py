@@ -12,7 +12,6 @@ from django.core.management import call_command
 from wagtail.models import Site
 
 from conftest import make_image
-from home.management.commands.load_ioi_content import Seeder
 from pages.discovery.site_address import sync_default_site
 
 pytestmark = pytest.mark.django_db
@@ -46,17 +45,6 @@ def test_without_an_address_the_site_record_is_left_alone(settings, site_tree):
     call_command("migrate", verbosity=0)
     site = Site.objects.get(is_default_site=True)
     assert (site.hostname, site.port) == ("localhost", 80)
-
-
-def test_a_fresh_site_is_created_at_the_configured_address(settings):
-    """The seed's home page on a database with no Site yet (as `manage.py flush` leaves it)
-    becomes the default site at the configured address: the seed's own step, not the whole
-    seed (the seeded copy the tests share was made with the test settings' address)."""
-    settings.SITE_URL = PUBLIC
-    Site.objects.all().delete()
-    home = Seeder().home_page()
-    site = Site.objects.get(is_default_site=True)
-    assert (site.root_page_id, site.root_url) == (home.pk, PUBLIC)
 
 
 def absolute_addresses(html):
