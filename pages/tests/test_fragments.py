@@ -9,9 +9,10 @@ request, a listing costs its routing and view restrictions only."""
 import pytest
 from django.urls import reverse
 
-from conftest import build_home, build_posts, build_publications, make_person
+from conftest import add_page, build_home, build_posts, build_publications, make_person
 from pages.caching.shared import forget
-from pages.models import NewsPage, PublicationPage
+from pages.links.models import Link, LinkCategory
+from pages.models import NewsPage, PublicationPage, ResourcesPage
 from pages.tests.cataloguing import build_catalogue
 from pages.tests.test_preview import bare_form_data
 
@@ -139,6 +140,33 @@ def test_a_preview_shows_the_draft_and_leaves_readers_the_published_page(
     assert heading in editor.get(url).content.decode()  # and not the readers' copy
 
 
+@pytest.mark.django_db
+def test_an_initiatives_new_title_and_a_links_show_on_the_next_request(
+    client, site_tree, organisation, django_capture_on_commit_callbacks
+):
+    add_page(site_tree.home, ResourcesPage, title="Resources", slug="resources")
+    guides = LinkCategory.objects.create(name="Guides", slug="guides")
+    link = Link.objects.create(
+        title="Open data handbook", url="https://example.org/handbook", category=guides
+    )
+    pages = ["/", "/initiatives/", "/initiatives/initiative-1/", "/resources/"]
+    for url in pages:
+        html(client, url)
+    initiative = site_tree.initiatives[0]
+    initiative.title = "Sustaining open source"
+    with django_capture_on_commit_callbacks(execute=True):
+        initiative.save_revision().publish()
+    for url in pages[:3]:
+        assert "Sustaining open source" in html(client, url), url
+
+    assert "Open data handbook" in html(client, "/resources/")
+    link.title = "Open data guide"
+    with django_capture_on_commit_callbacks(execute=True):
+        link.save()
+    page = html(client, "/resources/")
+    assert "Open data guide" in page and "Open data handbook" not in page
+
+
 # After the first request of a generation, a listing's kept part costs nothing: what is left
 # is routing (2) and the page's view restrictions (1), and a person's lookup on a profile; a
 # publication and a post keep their authors' query for the head (structured data, Scholar's
@@ -151,6 +179,12 @@ KEPT_BUDGETS = {
     "/people/ada/": 4,
     "/research/publication-3/": 5,
     "/news/post-3/": 6,
+    "/": 1,
+    "/initiatives/": 3,
+    "/initiatives/initiative-1/": 4,
+    "/impact/": 3,
+    "/about/": 3,
+    "/people/": 3,
 }
 
 
