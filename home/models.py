@@ -1,5 +1,6 @@
 from django.db import models
 from django.db.models import F, Q
+from django.utils.functional import SimpleLazyObject
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.api import APIField
@@ -162,13 +163,20 @@ class HomePage(PreviewedAsServed, OneQueryViewRestrictions, HeroImageMixin, Page
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["key_activities"] = self.key_activities()
-        impact_page = self.impact_page()
-        context["impact_page"] = impact_page
-        context["impact_highlights"] = (
-            impact_page.highlights.all()[:IMPACT_HIGHLIGHTS_SHOWN] if impact_page else []
-        )
+        # Lazy: the template keeps the page's content once per cache generation ({% fragment %}),
+        # and these queries run only when it is worked out again.
+        context["parts"] = SimpleLazyObject(self.parts)
         return context
+
+    def parts(self):
+        impact_page = self.impact_page()
+        return {
+            "key_activities": self.key_activities(),
+            "impact_page": impact_page,
+            "impact_highlights": (
+                impact_page.highlights.all()[:IMPACT_HIGHLIGHTS_SHOWN] if impact_page else []
+            ),
+        }
 
 
 class FeaturedInitiative(Orderable):

@@ -4,6 +4,7 @@
 from django.conf import settings
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
+from taggit.models import Tag
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Page, PageViewRestriction, Site
@@ -31,6 +32,7 @@ def shown_on_pages():
         PageViewRestriction,
         Person,  # bylines and profiles  # a page made private must leave the cache at once
         Site,
+        Tag,  # a news tag's name, on cards and the news filter (renamed outside a publish)
         Term,  # the catalogue's vocabularies, on every entry and filter
         get_image_model(),
         get_document_model(),

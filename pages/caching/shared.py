@@ -77,3 +77,23 @@ def forget():
     with _lock:
         _kept["generation"] = None
         _kept["values"] = {}
+
+
+# Fragments kept per process and generation at most: the keys of listings come from addresses
+# (a filter, a page number), so a crawler could otherwise grow the memory without end. Past it,
+# fragments are worked out per request until the next generation.
+MAX_FRAGMENTS = 5000
+
+
+def fragment(name, request, compute):
+    """compute()'s text (HTML), kept once per generation in this process under `name` and the
+    request's host (a page's address may be written in full for another site); never in a
+    preview, which shows an editor's draft under the live page's id."""
+    if request is None or getattr(request, "is_preview", False):
+        return compute()
+    name = f"{name}@{request.get_host()}"
+    with _lock:
+        full = len(_kept["values"]) >= MAX_FRAGMENTS and name not in _kept["values"]
+    if full:
+        return compute()
+    return per_generation(name, compute, request)

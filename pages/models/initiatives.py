@@ -1,6 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import models
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.api import APIField
@@ -54,8 +55,12 @@ class InitiativeIndexPage(PreviewedAsServed, OneQueryViewRestrictions, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        # Lazy: the template keeps the page's content once per cache generation ({% fragment %}),
+        # and these queries run only when it is worked out again.
         paginator = Paginator(self.initiatives(), self.per_page)
-        context["initiatives"] = paginator.get_page(request.GET.get("page"))
+        context["parts"] = SimpleLazyObject(
+            lambda: {"initiatives": paginator.get_page(request.GET.get("page"))}
+        )
         return context
 
 
@@ -156,9 +161,16 @@ class InitiativePage(PreviewedAsServed, OneQueryViewRestrictions, HeroImageMixin
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["page_contact"] = self.contact_for_page(request)
-        # A link whose page was deleted or unpublished drops out rather than render an empty href.
-        context["related_links"] = [link for link in self.related_links if link.value.href]
+        # Lazy: the template keeps the page's content once per cache generation ({% fragment %}),
+        # and these queries run only when it is worked out again.
+        context["parts"] = SimpleLazyObject(
+            lambda: {
+                "page_contact": self.contact_for_page(request),
+                # A link whose page was deleted or unpublished drops out rather than render an
+                # empty href.
+                "related_links": [link for link in self.related_links if link.value.href],
+            }
+        )
         return context
 
     def clean(self):

@@ -6,7 +6,7 @@ from django import forms
 from django.core.paginator import Paginator
 from django.db import models
 from django.db.models.functions import Lower
-from django.utils.functional import cached_property
+from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.translation import pgettext
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -82,6 +82,15 @@ class NewsIndexPage(PreviewedAsServed, OneQueryViewRestrictions, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        # Lazy: the template keeps the listing once per cache generation ({% fragment %}), and
+        # its queries run only when it is worked out again.
+        context.update(
+            listing=SimpleLazyObject(lambda: self.listing(request)),
+            listing_key=(self.pk, request.GET.get("tag", ""), request.GET.get("page", "")),
+        )
+        return context
+
+    def listing(self, request):
         tags = list(self.tags())
         wanted = request.GET.get("tag", "")
         chosen = next((tag for tag in tags if tag.slug == wanted), None)
@@ -89,17 +98,16 @@ class NewsIndexPage(PreviewedAsServed, OneQueryViewRestrictions, Page):
         if chosen is not None:
             posts = posts.filter(tags=chosen)
         address = filter_address(self.get_url(request))
-        context.update(
-            posts=Paginator(posts, self.per_page).get_page(request.GET.get("page")),
-            tag_links=[(pgettext("every tag", "All"), address(), chosen is None)]
+        return {
+            "posts": Paginator(posts, self.per_page).get_page(request.GET.get("page")),
+            "tag_links": [(pgettext("every tag", "All"), address(), chosen is None)]
             + [(tag.name, address(tag=tag.slug), tag == chosen) for tag in tags],
-            tag_base=address() + "?",
-            chosen_tag=chosen,
-            unknown_tag=bool(wanted) and chosen is None,
-            filters_query=f"tag={chosen.slug}&" if chosen else "",
-            people_url=people_index_url(request),
-        )
-        return context
+            "tag_base": address() + "?",
+            "chosen_tag": chosen,
+            "unknown_tag": bool(wanted) and chosen is None,
+            "filters_query": f"tag={chosen.slug}&" if chosen else "",
+            "people_url": people_index_url(request),
+        }
 
 
 class NewsPageTag(TaggedItemBase):
@@ -214,11 +222,15 @@ class NewsPage(PreviewedAsServed, OneQueryViewRestrictions, AuthoredMixin, HeroI
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context.update(
-            authors=self.ordered_authors(),
-            people_url=people_index_url(request),
-            related_initiatives=related_pages(InitiativePage, self.related_initiatives),
-            related_publications=related_pages(PublicationPage, self.related_publications),
+        # Lazy: the template keeps the post's content once per cache generation
+        # ({% fragment %}), and these queries run only when it is worked out again.
+        context["detail"] = SimpleLazyObject(
+            lambda: {
+                "authors": self.ordered_authors(),
+                "people_url": people_index_url(request),
+                "related_initiatives": related_pages(InitiativePage, self.related_initiatives),
+                "related_publications": related_pages(PublicationPage, self.related_publications),
+            }
         )
         return context
 

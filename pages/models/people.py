@@ -4,6 +4,7 @@ profile for each (/people/<slug>/) listing their publications and posts."""
 from django.db.models import Count, Exists, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.utils.functional import SimpleLazyObject
 from wagtail.admin.panels import FieldPanel
 from wagtail.api import APIField
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
@@ -79,6 +80,20 @@ class PeopleIndexPage(PreviewedAsServed, OneQueryViewRestrictions, RoutablePageM
         person = self.people().filter(slug=slug).first()
         if person is None:
             raise Http404("No one by that name has published work here.")
+        return self.render(
+            request,
+            template="pages/person_page.html",
+            context_overrides={
+                "person": person,
+                # Lazy: the template keeps the person's work once per cache generation
+                # ({% fragment %}); its queries run only when it is worked out again.
+                "work": SimpleLazyObject(lambda: self.work(person)),
+                "works_shown": self.WORKS_SHOWN,
+            },
+        )
+
+    def work(self, person):
+        """The person's newest publications and posts here, and how many of each."""
         same_person = {"person__translation_key": person.translation_key}
         publications = PublicationPage.objects.for_listing().filter(
             Exists(PublicationAuthor.objects.filter(page=OuterRef("pk"), **same_person)),
@@ -95,18 +110,12 @@ class PeopleIndexPage(PreviewedAsServed, OneQueryViewRestrictions, RoutablePageM
             .values_list("p", "n")
             .get()
         )
-        return self.render(
-            request,
-            template="pages/person_page.html",
-            context_overrides={
-                "person": person,
-                "publications": publications[: self.WORKS_SHOWN],
-                "publications_count": publications_count,
-                "posts": posts[: self.WORKS_SHOWN],
-                "posts_count": posts_count,
-                "works_shown": self.WORKS_SHOWN,
-            },
-        )
+        return {
+            "publications": publications[: self.WORKS_SHOWN],
+            "publications_count": publications_count,
+            "posts": posts[: self.WORKS_SHOWN],
+            "posts_count": posts_count,
+        }
 
 
 def _count(queryset):

@@ -12,7 +12,7 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.template.defaultfilters import filesizeformat
 from django.utils.formats import date_format
-from django.utils.functional import cached_property
+from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext, pgettext_lazy
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -138,6 +138,21 @@ class ResearchIndexPage(PreviewedAsServed, OneQueryViewRestrictions, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        # Lazy: the template keeps the listing once per cache generation ({% fragment %}), and
+        # its queries run only when it is worked out again.
+        context.update(
+            listing=SimpleLazyObject(lambda: self.listing(request)),
+            listing_key=(
+                self.pk,
+                request.GET.get("type", ""),
+                request.GET.get("year", ""),
+                request.GET.get("page", ""),
+            ),
+        )
+        return context
+
+    def listing(self, request):
+        context = {}
         kind = chosen_filter(request, "type", dict(PUBLICATION_TYPES))
         year = chosen_filter(request, "year", {str(y) for y in YEARS})
         publications = self.publications()
@@ -463,19 +478,23 @@ class PublicationPage(
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        item = self.citation_item(request)
+        # Lazy: the template keeps the page's content once per cache generation
+        # ({% fragment %}), and these queries run only when it is worked out again. The APA
+        # citation is {% apa_citation %} (templatetags/scholarly_tags.py).
+        context["detail"] = SimpleLazyObject(lambda: self.detail(request))
+        return context
+
+    def detail(self, request):
         here = self.get_url(request) or ""  # none yet in a new page's preview
-        context.update(
-            authors=self.ordered_authors(),
-            citation=citations.apa(item),
-            citation_downloads=[
+        return {
+            "authors": self.ordered_authors(),
+            "citation_downloads": [
                 (label, extension, here + self.reverse_subpage("citation_download", args=[name]))
                 for name, (label, extension, _type) in citations.DOWNLOADS.items()
             ],
-            people_url=people_index_url(request),
-            related_initiatives=related_pages(InitiativePage, self.related_initiatives),
-        )
-        return context
+            "people_url": people_index_url(request),
+            "related_initiatives": related_pages(InitiativePage, self.related_initiatives),
+        }
 
 
 class PublicationAuthor(Orderable, Authorship):

@@ -1,4 +1,5 @@
 from django.core.paginator import Paginator
+from django.utils.functional import SimpleLazyObject
 from wagtail.admin.panels import FieldPanel
 from wagtail.api import APIField
 from wagtail.models import Page
@@ -33,6 +34,13 @@ class ResourcesPage(PreviewedAsServed, OneQueryViewRestrictions, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        # Lazy: the template keeps the page's content once per cache generation ({% fragment %}),
+        # and these queries run only when it is worked out again.
+        context["parts"] = SimpleLazyObject(lambda: self.parts(request))
+        return context
+
+    def parts(self, request):
+        context = {}
         categories = list(
             in_active_language(LinkCategory.objects.filter(links__isnull=False)).distinct()
         )

@@ -9,9 +9,10 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.urls import reverse, translate_url
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from wagtail.models import Page
 
-from pages.caching.shared import per_generation
+from pages.caching.shared import fragment, per_generation
 from pages.catalogue.models import CatalogueIndexPage
 from pages.discovery.metadata import (
     SOCIAL_IMAGE,
@@ -62,6 +63,55 @@ def main_navigation(context):
         "items": items,
         "search_is_current": request.path == reverse("search"),
     }
+
+
+@register.simple_tag(takes_context=True)
+def card(context, template_name, name, item, **variant):
+    """A listing's card for `item` (given to the template as `name`), rendered once per cache
+    generation for each language and variant (heading level, the addresses it links to), not
+    once per request: a card shows only the item, its authors and tags, and what the
+    generation follows (a publish, a person, a setting; pages/caching/invalidation.py).
+
+        {% card "components/news_card.html" "post" post heading_level=2 people_url=people_url %}
+
+    The card sees only what is passed, so that the key names everything it shows."""
+    request = context.get("request")
+    key = f"card:{template_name}:{item.pk}:{get_language()}:{sorted(variant.items())!r}"
+    card_template = context.template.engine.get_template(template_name)
+    return fragment(
+        key,
+        request,
+        lambda: card_template.render(context.new({name: item, "request": request, **variant})),
+    )
+
+
+class FragmentNode(template.Node):
+    def __init__(self, name, args, nodelist):
+        self.name, self.args, self.nodelist = name, args, nodelist
+
+    def render(self, context):
+        values = [arg.resolve(context) for arg in self.args]
+        if values and values[0] is None:  # not to be kept (a search's results, say)
+            return self.nodelist.render(context)
+        key = f"fragment:{self.name}:{get_language()}:{values!r}"
+        return fragment(key, context.get("request"), lambda: self.nodelist.render(context))
+
+
+@register.tag("fragment")
+def fragment_tag(parser, token):
+    """What is between `{% fragment "name" value … %}` and `{% endfragment %}`, rendered once per
+    cache generation for each language and set of values, not once per request. The values
+    must name everything the fragment shows besides the page's data: a listing's filter and
+    page number, say; a first value of None renders it without keeping it. Its context
+    values are best lazy (a listing's queries then run on a miss only)."""
+    bits = token.split_contents()
+    if len(bits) < 2:
+        raise template.TemplateSyntaxError("{% fragment %} needs a name")
+    nodelist = parser.parse(("endfragment",))
+    parser.delete_first_token()
+    return FragmentNode(
+        bits[1].strip("\"'"), [parser.compile_filter(b) for b in bits[2:]], nodelist
+    )
 
 
 @register.simple_tag(takes_context=True)

@@ -121,6 +121,7 @@ def test_saving_settings_or_a_snippet_empties_the_cache(
 def _make(model_name, site_tree):
     """A fresh instance of each model that pages show, saved once."""
     from django.core.files.base import ContentFile
+    from taggit.models import Tag
     from wagtail.documents import get_document_model
     from wagtail.models import Site
 
@@ -135,6 +136,7 @@ def _make(model_name, site_tree):
         "pages.organisationwording": lambda: OrganisationWording.objects.create(tagline="New"),
         "pages.person": lambda: Person.objects.create(given_names="Ada", family_name="Byline"),
         "catalogue.term": lambda: Term.objects.create(vocabulary="licence", name="MIT", slug="mit"),
+        "taggit.tag": lambda: Tag.objects.create(name="Open access", slug="open-access"),
         "wagtailcore.pageviewrestriction": lambda: PageViewRestriction.objects.create(
             page=site_tree.about, restriction_type=PageViewRestriction.LOGIN
         ),
@@ -158,6 +160,7 @@ SHOWN_ON_PAGES = [
     "pages.organisationsettings",
     "pages.organisationwording",
     "pages.person",
+    "taggit.tag",
     "wagtailcore.pageviewrestriction",
     "wagtailcore.site",
     "wagtailimages.image",

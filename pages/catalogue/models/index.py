@@ -15,6 +15,7 @@ from django.http import (
     JsonResponse,
 )
 from django.utils.cache import add_never_cache_headers
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path, re_path
@@ -25,7 +26,7 @@ from pages.models.base import HOME_PAGE, OneQueryViewRestrictions, PreviewedAsSe
 from pages.translation.locales import active_language
 
 from .. import exports, sections
-from ..finder import FUNDING_FACETS, PER_PAGE, Finder, compare_choice
+from ..finder import COMPARE_MAX_PARAMS, FUNDING_FACETS, PER_PAGE, Finder, compare_choice
 from .entries import CatalogueEntryPage, entry_urls, prefetched, with_relations
 
 # The views' addresses in other languages than English (the index's own slug is the editor's).
@@ -83,29 +84,50 @@ class CatalogueIndexPage(RoutablePageMixin, PreviewedAsServed, OneQueryViewRestr
 
     @path("")
     def listing(self, request):
-        finder = Finder(self, request)
-        results = Paginator(finder.results(), PER_PAGE).get_page(request.GET.get("page"))
-        with_urls(results, request)
         return self.render(
             request,
             context_overrides={
                 **self.common_context(request),
-                "finder": finder,
-                "results": results,
-                "facets": finder.facet_links(),
-                "filters_query": finder.filters_query(),
-                "compare_address": self.sub_path("compare")
-                + "?"
-                + urlencode([("e", slug) for slug in finder.compare]),
+                # Lazy: the template keeps the listing once per cache generation for each
+                # address ({% fragment %}; a search, free text, is never kept), and its
+                # queries run only when it is worked out again.
+                "listing": SimpleLazyObject(lambda: self.found(request)),
+                "listing_key": None if request.GET.get("q") else listing_key(self, request),
             },
         )
+
+    def found(self, request):
+        finder = Finder(self, request)
+        results = Paginator(finder.results(), PER_PAGE).get_page(request.GET.get("page"))
+        with_urls(results, request)
+        return {
+            "finder": finder,
+            "results": results,
+            "facets": finder.facet_links(),
+            "filters_query": finder.filters_query(),
+            "compare_address": self.sub_path("compare")
+            + "?"
+            + urlencode([("e", slug) for slug in finder.compare]),
+        }
 
     @path("compare/")
     @path("comparar/", name="compare-es")
     def compare(self, request):
-        entries, messages, too_many = compare_choice(self, request)
-        if too_many:
+        if len(request.GET.getlist("e")) > COMPARE_MAX_PARAMS:
             return HttpResponseBadRequest(_("Too many entries to compare."))
+        return self.render(
+            request,
+            template="catalogue/compare.html",
+            context_overrides={
+                **self.common_context(request),
+                # Lazy, and kept once per cache generation by the template ({% fragment %}).
+                "comparison": SimpleLazyObject(lambda: self.comparison(request)),
+                "listing_key": listing_key(self, request),
+            },
+        )
+
+    def comparison(self, request):
+        entries, messages, _too_many = compare_choice(self, request)
         urls = entry_urls(
             [
                 e
@@ -135,17 +157,12 @@ class CatalogueIndexPage(RoutablePageMixin, PreviewedAsServed, OneQueryViewRestr
                 )
             tables.append({"section": section, "rows": rows})
         query = urlencode([("e", entry.slug) for entry in entries])
-        return self.render(
-            request,
-            template="catalogue/compare.html",
-            context_overrides={
-                **self.common_context(request),
-                "entries": entries,
-                "tables": tables,
-                "messages_shown": messages,
-                "csv_url": f"{self.url}compare.csv?{query}",
-            },
-        )
+        return {
+            "entries": entries,
+            "tables": tables,
+            "messages_shown": messages,
+            "csv_url": f"{self.url}compare.csv?{query}",
+        }
 
     @path("compare.csv/")
     def compare_download(self, request):
@@ -246,6 +263,11 @@ def download(text, content_type, filename):
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     response["Access-Control-Allow-Origin"] = "*"
     return response
+
+
+def listing_key(index, request):
+    """What a listing or comparison shows besides the catalogue's data: its address's query."""
+    return (index.pk, request.path, sorted(request.GET.lists()))
 
 
 def with_urls(entries, request):

@@ -1,0 +1,211 @@
+"""Listings, a person's work and a publication's citation are rendered once per cache generation
+(`{% fragment %}`, `{% card %}`, `{% apa_citation %}`; pages/caching/shared.py), not once per
+request, as in production. What a reader must see: any change to what they show (a person's
+name, a post published or unpublished, a catalogue term, a publication's title) is on the very
+next request, on a page the cache did not hold; and an editor's preview shows the draft, never a
+kept copy, and leaves nothing behind for readers. Where the kept parts pay off: after the first
+request, a listing costs its routing and view restrictions only."""
+
+import pytest
+from django.urls import reverse
+
+from conftest import add_page, build_home, build_posts, build_publications, make_person
+from pages.caching.shared import forget
+from pages.links.models import Link, LinkCategory
+from pages.models import NewsPage, PublicationPage, ResourcesPage
+from pages.tests.cataloguing import build_catalogue
+from pages.tests.test_preview import bare_form_data
+
+
+@pytest.fixture(autouse=True)
+def kept_per_generation(settings):
+    """As in production: kept per generation (each test starts a new one)."""
+    settings.SHARED_PARTS_CACHE = True
+    forget()
+    yield
+    forget()
+
+
+def html(client, url, **headers):
+    response = client.get(url, **headers)
+    assert response.status_code == 200, url
+    return response.content.decode()
+
+
+@pytest.fixture
+def ada_on_everything(site_tree, organisation):
+    ada = make_person("Ada", "Lovelace", slug="ada")
+    build_publications(site_tree.research, 2, start=3, indexed=False, authors=[ada])
+    build_posts(site_tree.news, 2, start=3, indexed=False, tags=["grants"], authors=[ada])
+    return ada
+
+
+# Every page that shows Ada's name in a kept part: cards, her list of work, a citation.
+SHOWING_ADA = [
+    "/news/",
+    "/news/?tag=grants",
+    "/research/",
+    "/people/ada/",
+    "/research/publication-3/",
+]
+
+
+@pytest.mark.django_db
+def test_a_persons_new_name_shows_on_every_listing_on_the_next_request(
+    client, ada_on_everything, django_capture_on_commit_callbacks
+):
+    for url in SHOWING_ADA:
+        for _ in range(2):  # worked out, then from what is kept
+            assert "Lovelace" in html(client, url), url
+
+    ada_on_everything.family_name = "Byron"
+    with django_capture_on_commit_callbacks(execute=True):
+        ada_on_everything.save()
+
+    for url in SHOWING_ADA:
+        page = html(client, url)
+        assert "Byron" in page and "Lovelace" not in page, url
+    # The APA citation names her the new way.
+    assert "Byron, A." in html(client, "/research/publication-3/")
+
+
+@pytest.mark.django_db
+def test_a_post_published_or_unpublished_shows_in_the_news_on_the_next_request(
+    client, ada_on_everything, django_capture_on_commit_callbacks
+):
+    for url in ("/news/", "/people/ada/"):
+        html(client, url)
+    post = NewsPage.objects.get(slug="post-4")
+    post.title = "Grants announced"
+    with django_capture_on_commit_callbacks(execute=True):
+        post.save_revision().publish()
+    for url in ("/news/", "/news/?tag=grants", "/people/ada/"):
+        assert "Grants announced" in html(client, url), url
+
+    with django_capture_on_commit_callbacks(execute=True):
+        post.unpublish()
+    for url in ("/news/", "/news/?tag=grants", "/people/ada/"):
+        assert "Grants announced" not in html(client, url), url
+
+
+@pytest.mark.django_db
+def test_a_publications_new_title_shows_in_its_citation_and_the_research_listing(
+    client, ada_on_everything, django_capture_on_commit_callbacks
+):
+    for url in ("/research/", "/research/publication-3/"):
+        html(client, url)
+    publication = PublicationPage.objects.get(slug="publication-3")
+    publication.title = "Costs of open infrastructure"
+    with django_capture_on_commit_callbacks(execute=True):
+        publication.save_revision().publish()
+
+    assert "Costs of open infrastructure" in html(client, "/research/")
+    page = html(client, "/research/publication-3/")
+    citation = page.split('id="citation-apa">', 1)[1].split("</p>", 1)[0]
+    assert "Costs of open infrastructure" in citation
+
+
+@pytest.mark.django_db
+def test_a_renamed_catalogue_term_shows_in_the_filters_and_the_comparison_on_the_next_request(
+    client, django_capture_on_commit_callbacks
+):
+    world = build_catalogue(build_home(), count=4)
+    pages = ["/catalogue/", "/catalogue/?licence=mit", "/catalogue/compare/?e=entry-3&e=entry-1"]
+    for url in pages:
+        html(client, url)
+    mit = world.terms["licence", "mit"]
+    assert all(mit.name in html(client, url) for url in pages)
+
+    mit.name = "Expat licence"
+    with django_capture_on_commit_callbacks(execute=True):
+        mit.save()
+    for url in pages:
+        assert "Expat licence" in html(client, url), url
+
+
+@pytest.mark.django_db
+def test_a_preview_shows_the_draft_and_leaves_readers_the_published_page(
+    client, make_user, site_tree
+):
+    news = site_tree.news.specific
+    editor = type(client)()
+    editor.force_login(make_user("editor"))
+    url = reverse("wagtailadmin_pages:preview_on_edit", args=[news.pk])
+    editor.post(url, bare_form_data(type(news), "Draft of the news", news.slug))
+    heading = "<h1>Draft of the news</h1>"
+
+    assert heading in editor.get(url).content.decode()  # before any reader
+    # Nothing of the draft kept for readers, on the address the preview is made for.
+    assert heading not in html(client, "/news/", HTTP_HOST="localhost")
+    assert heading in editor.get(url).content.decode()  # and not the readers' copy
+
+
+@pytest.mark.django_db
+def test_an_initiatives_new_title_and_a_links_show_on_the_next_request(
+    client, site_tree, organisation, django_capture_on_commit_callbacks
+):
+    add_page(site_tree.home, ResourcesPage, title="Resources", slug="resources")
+    guides = LinkCategory.objects.create(name="Guides", slug="guides")
+    link = Link.objects.create(
+        title="Open data handbook", url="https://example.org/handbook", category=guides
+    )
+    pages = ["/", "/initiatives/", "/initiatives/initiative-1/", "/resources/"]
+    for url in pages:
+        html(client, url)
+    initiative = site_tree.initiatives[0]
+    initiative.title = "Sustaining open source"
+    with django_capture_on_commit_callbacks(execute=True):
+        initiative.save_revision().publish()
+    for url in pages[:3]:
+        assert "Sustaining open source" in html(client, url), url
+
+    assert "Open data handbook" in html(client, "/resources/")
+    link.title = "Open data guide"
+    with django_capture_on_commit_callbacks(execute=True):
+        link.save()
+    page = html(client, "/resources/")
+    assert "Open data guide" in page and "Open data handbook" not in page
+
+
+# After the first request of a generation, a listing's kept part costs nothing: what is left
+# is routing (2) and the page's view restrictions (1), and a person's lookup on a profile; a
+# publication and a post keep their authors' query for the head (structured data, Scholar's
+# tags) and their versions in each language.
+KEPT_BUDGETS = {
+    "/news/": 3,
+    "/news/?tag=grants&page=1": 3,
+    "/research/": 3,
+    "/research/?type=report&year=2024": 3,
+    "/people/ada/": 4,
+    "/research/publication-3/": 5,
+    "/news/post-3/": 6,
+    "/": 1,
+    "/initiatives/": 3,
+    "/initiatives/initiative-1/": 4,
+    "/impact/": 3,
+    "/about/": 3,
+    "/people/": 3,
+}
+
+
+@pytest.mark.django_db
+def test_a_listing_once_kept_costs_its_routing_and_view_restrictions_only(
+    client, ada_on_everything, django_assert_max_num_queries
+):
+    html(client, "/")
+    for url, budget in KEPT_BUDGETS.items():
+        html(client, url)
+        with django_assert_max_num_queries(budget, info=url):
+            html(client, url)
+
+
+@pytest.mark.django_db
+def test_the_catalogue_once_kept_costs_its_routing_and_view_restrictions_only(
+    client, django_assert_max_num_queries
+):
+    build_catalogue(build_home(), count=4)
+    html(client, "/")
+    for url in ("/catalogue/?licence=mit&sort=name", "/catalogue/compare/?e=entry-1&e=entry-2"):
+        html(client, url)
+        with django_assert_max_num_queries(3, info=url):
+            html(client, url)
