@@ -24,7 +24,7 @@ from .middleware import GENERATION_KEY
 logger = logging.getLogger(__name__)
 
 _lock = threading.Lock()
-_kept = {"generation": None, "values": {}}
+_kept = {"generation": None, "values": {}, "fragment_bytes": 0}
 
 
 def enabled():
@@ -62,6 +62,7 @@ def per_generation(name, compute, request=None):
         if _kept["generation"] != generation:
             _kept["generation"] = generation
             _kept["values"] = {}
+            _kept["fragment_bytes"] = 0
         values = _kept["values"]
         if name in values:
             return values[name]
@@ -77,12 +78,15 @@ def forget():
     with _lock:
         _kept["generation"] = None
         _kept["values"] = {}
+        _kept["fragment_bytes"] = 0
 
 
-# Fragments kept per process and generation at most: the keys of listings come from addresses
-# (a filter, a page number), so a crawler could otherwise grow the memory without end. Past it,
-# fragments are worked out per request until the next generation.
+# Fragments kept per process and generation at most, by number and by size: the keys of
+# listings come from addresses (a filter, a page number), so a crawler could otherwise grow the
+# memory without end. Past either, fragments are worked out per request until the next
+# generation.
 MAX_FRAGMENTS = 5000
+MAX_FRAGMENT_CHARACTERS = 32 * 1024 * 1024
 
 
 def fragment(name, request, compute):
@@ -93,7 +97,17 @@ def fragment(name, request, compute):
         return compute()
     name = f"{name}@{request.get_host()}"
     with _lock:
-        full = len(_kept["values"]) >= MAX_FRAGMENTS and name not in _kept["values"]
+        full = name not in _kept["values"] and (
+            len(_kept["values"]) >= MAX_FRAGMENTS
+            or _kept["fragment_bytes"] >= MAX_FRAGMENT_CHARACTERS
+        )
     if full:
         return compute()
-    return per_generation(name, compute, request)
+
+    def counted():
+        text = compute()
+        with _lock:
+            _kept["fragment_bytes"] += len(text)
+        return text
+
+    return per_generation(name, counted, request)

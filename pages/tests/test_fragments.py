@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 
 from conftest import add_page, build_home, build_posts, build_publications, make_person
+from pages.caching import shared
 from pages.caching.shared import forget
 from pages.links.models import Link, LinkCategory
 from pages.models import NewsPage, PublicationPage, ResourcesPage
@@ -209,3 +210,23 @@ def test_the_catalogue_once_kept_costs_its_routing_and_view_restrictions_only(
         html(client, url)
         with django_assert_max_num_queries(3, info=url):
             html(client, url)
+
+
+@pytest.mark.django_db
+def test_past_the_memory_bound_fragments_are_worked_out_per_request(
+    client, ada_on_everything, monkeypatch, django_assert_max_num_queries
+):
+    """A crawler asking for every filter and page number must not grow a process without end:
+    once the kept fragments reach their size bound, a listing not kept yet costs its queries on
+    every request, and one already kept is still served from memory."""
+    html(client, "/news/")
+    monkeypatch.setattr(shared, "MAX_FRAGMENT_CHARACTERS", 1)
+    with django_assert_max_num_queries(KEPT_BUDGETS["/news/"], info="/news/"):
+        html(client, "/news/")
+    html(client, "/research/")
+    # Worked out again: more queries than its routing and view restrictions.
+    with (
+        pytest.raises(pytest.fail.Exception),
+        django_assert_max_num_queries(KEPT_BUDGETS["/research/"]),
+    ):
+        html(client, "/research/")
