@@ -44,8 +44,10 @@ run: $(VENV)/.runtime-installed
 # suite runs (a subset chosen with PYTEST_ARGS would fall under it).
 COVERAGE = --cov --cov-report=term-missing $(if $(PYTEST_ARGS),,--cov-fail-under=95)
 
+# The 15 slowest tests are printed at the end of every run, so that a slow one is seen when it
+# comes (docs/testing.md).
 test: $(VENV)/.dev-installed
-	$(BIN)/python -m pytest $(COVERAGE) $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(COVERAGE) --durations=15 $(PYTEST_ARGS)
 
 # Style, migrations in step with the models, the import rules of docs/architecture.md, and the
 # interface's catalogues complete and in step with the code (needs GNU gettext).
