@@ -450,6 +450,7 @@ NOT_STORED = {
     "pages/search.html": {"home_url"},  # {% url %}
     "pages/research_index_page.html": {"all_url"},  # {% pageurl %}
     "pages/contact_not_stored.html": {"request.path"},  # the address just asked for
+    "catalogue/suggestion_not_stored.html": {"request.path"},  # the address just asked for
     "500.html": {"home_url"},  # {% url %}
     "pages/admin/broken_links_panel.html": {"report_url"},  # reverse()
     "pages/admin/new_messages_panel.html": {"listing_url"},  # reverse()
