@@ -14,6 +14,7 @@ import uuid
 
 from django import forms
 from django.core import signing
+from django.forms.utils import ErrorDict
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_ratelimit.core import _split_rate, is_ratelimited
@@ -80,6 +81,15 @@ class GuardedForm(forms.Form):
         if type(issued) is not int or not 0 < issued < time.time() + MAX_CLOCK_SKEW:
             return None
         return token
+
+    def given_back(self, message):
+        """The form as posted, with `message` above it and nothing validated, for a page drawn
+        without the database (an outage) or a post refused before reading it (another site):
+        validating would query (a choice of rows) or judge what was never accepted."""
+        self.cleaned_data = {}
+        self._errors = ErrorDict()
+        self.add_error(None, message)
+        return self
 
     def seconds_open(self):
         return time.time() - self.token()["t"]

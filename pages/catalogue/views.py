@@ -8,7 +8,6 @@ import logging
 
 from django.conf import settings
 from django.db import DatabaseError, transaction
-from django.forms.utils import ErrorDict
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
@@ -104,10 +103,9 @@ def answer_during_database_outage(request):
     form = SuggestionForm(request.POST)
     if form.data.get(form.honeypot) or form.token() is None:
         return None
-    form.cleaned_data = {}
-    form._errors = ErrorDict()
-    form.add_error(None, NOT_STORED)
-    response = render(request, "catalogue/suggestion_not_stored.html", {"form": form})
+    response = render(
+        request, "catalogue/suggestion_not_stored.html", {"form": form.given_back(NOT_STORED)}
+    )
     response.status_code = 503
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     add_never_cache_headers(response)

@@ -8,7 +8,6 @@ import logging
 from django.conf import settings
 from django.db import DatabaseError, transaction
 from django.db.models import Case, When
-from django.forms.utils import ErrorDict
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import add_never_cache_headers
@@ -135,10 +134,9 @@ def answer_during_database_outage(request):
     form = ContactForm(request.POST)
     if form.data.get("website") or form.token() is None:
         return None
-    form.cleaned_data = {}
-    form._errors = ErrorDict()
-    form.add_error(None, NOT_STORED)
-    response = render(request, "pages/contact_not_stored.html", {"form": form})
+    response = render(
+        request, "pages/contact_not_stored.html", {"form": form.given_back(NOT_STORED)}
+    )
     return unavailable_for_now(response)
 
 
@@ -152,11 +150,7 @@ def answer_cross_origin_refusal(request, reason):
         return None
     data = request.POST.copy()
     data["form_token"] = make_form_token()
-    form = ContactForm(data)
-    form.cleaned_data = {}
-    form._errors = ErrorDict()
-    form.add_error(None, reason)
-    context = {"form": form, "refused": True}
+    context = {"form": ContactForm(data).given_back(reason), "refused": True}
     return render(request, "pages/contact_not_stored.html", context, status=403)
 
 
