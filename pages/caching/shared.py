@@ -81,10 +81,10 @@ def forget():
         _kept["fragment_bytes"] = 0
 
 
-# Fragments kept per process and generation at most, by number and by size: the keys of
-# listings come from addresses (a filter, a page number), so a crawler could otherwise grow the
-# memory without end. Past either, fragments are worked out per request until the next
-# generation.
+# Fragments kept per process and generation at most, by number and by size (keys included):
+# the keys of listings come from addresses (a filter, a page number), so a crawler could
+# otherwise grow the memory without end. Past either, fragments are worked out per request
+# until the next generation.
 MAX_FRAGMENTS = 5000
 MAX_FRAGMENT_CHARACTERS = 32 * 1024 * 1024
 
@@ -107,7 +107,7 @@ def fragment(name, request, compute):
     def counted():
         text = compute()
         with _lock:
-            _kept["fragment_bytes"] += len(text)
+            _kept["fragment_bytes"] += len(name) + len(text)  # the key is the address's
         return text
 
     return per_generation(name, counted, request)
