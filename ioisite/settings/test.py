@@ -24,6 +24,9 @@ LINK_CHECKER_ALLOWED_HOSTS = ["127.0.0.1"]
 # Static files straight from static/ and the apps; only production collects them.
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
+# Each test client loads the middleware again, and WhiteNoise would list every static file then
+# (some 40 ms a time, most tests); looked up when asked for instead, as under DEBUG.
+WHITENOISE_AUTOREFRESH = True
 
 # pytest-xdist runs the suite in several processes. Each gets a Redis database of its own, so
 # that one process emptying the cache between tests never empties another's mid-test.
