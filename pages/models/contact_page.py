@@ -1,4 +1,5 @@
 from django.http import HttpResponseNotAllowed
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import pgettext_lazy
 from wagtail.admin.panels import FieldPanel, HelpPanel
 from wagtail.api import APIField
@@ -111,8 +112,10 @@ class ContactPage(PreviewedAsServed, OneQueryViewRestrictions, RoutablePageMixin
 
     def get_context(self, request, *args, **kwargs):
         # The form itself comes from {% contact_form %} (pages/templatetags/contact_tags.py).
+        # The contacts and the structured data are worked out only when the template renders
+        # them: once per cache generation ({% fragment %}), not once per request.
         context = super().get_context(request, *args, **kwargs)
-        contacts = self.public_contacts()
+        contacts = SimpleLazyObject(self.public_contacts)
         context["contacts"] = contacts
-        context["structured_data"] = self.structured_data(request, contacts)
+        context["structured_data"] = lambda: self.structured_data(request, contacts)
         return context

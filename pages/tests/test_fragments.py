@@ -1,10 +1,14 @@
-"""Listings, a person's work and a publication's citation are rendered once per cache generation
-(`{% fragment %}`, `{% card %}`, `{% apa_citation %}`; pages/caching/shared.py), not once per
-request, as in production. What a reader must see: any change to what they show (a person's
-name, a post published or unpublished, a catalogue term, a publication's title) is on the very
-next request, on a page the cache did not hold; and an editor's preview shows the draft, never a
-kept copy, and leaves nothing behind for readers. Where the kept parts pay off: after the first
-request, a listing costs its routing and view restrictions only."""
+"""Listings, a person's work, a publication's citation and the contact page's contacts and
+blank form are rendered once per cache generation (`{% fragment %}`, `{% card %}`,
+`{% apa_citation %}`; pages/caching/shared.py), not once per request, as in production. What a
+reader must see: any change to what they show (a person's name, a post published or
+unpublished, a catalogue term, a publication's title, a contact) is on the very next request, on
+a page the cache did not hold; and an editor's preview shows the draft, never a kept copy, and
+leaves nothing behind for readers. Where the kept parts pay off: after the first request, a
+listing costs its routing and view restrictions only."""
+
+import re
+import time
 
 import pytest
 from django.urls import reverse
@@ -12,6 +16,8 @@ from django.urls import reverse
 from conftest import add_page, build_home, build_posts, build_publications, make_person
 from pages.caching import shared
 from pages.caching.shared import forget
+from pages.contacts.forms import make_form_token
+from pages.contacts.models import ContactMessage, ContactPurpose
 from pages.links.models import Link, LinkCategory
 from pages.models import NewsPage, PublicationPage, ResourcesPage
 from pages.tests.cataloguing import build_catalogue
@@ -186,12 +192,59 @@ KEPT_BUDGETS = {
     "/impact/": 3,
     "/about/": 3,
     "/people/": 3,
+    "/contact/": 3,
 }
 
 
 @pytest.mark.django_db
+def test_the_contact_page_shows_a_new_contact_and_purpose_on_the_next_request_with_a_new_token(
+    client, site_tree, contacts, django_capture_on_commit_callbacks
+):
+    first, second = html(client, "/contact/"), html(client, "/contact/")
+    assert "Pat Press" in second and "Communications" in second
+    token = re.compile(r'name="form_token" value="([^"]+)"')
+    # The blank form is kept, its signed token is not: each reader's says when it was shown.
+    assert token.search(first)[1] != token.search(second)[1]
+    assert token.sub("", first) == token.sub("", second)
+
+    contacts.press.name = "Pat Presswell"
+    with django_capture_on_commit_callbacks(execute=True):
+        contacts.press.save()
+        ContactPurpose.objects.create(name="Partnerships", locale=contacts.press.locale)
+    page = html(client, "/contact/")
+    assert "Pat Presswell" in page and "Pat Press<" not in page
+    assert ">Partnerships</option>" in page  # the form's purposes
+    structured = re.findall(r'<script type="application/ld\+json">(.*?)</script>', page)
+    assert any("Pat Presswell" in data for data in structured)
+
+
+@pytest.mark.django_db
+def test_a_refused_contact_post_shows_what_was_typed_and_the_next_reader_a_blank_form(
+    client, site_tree, contacts
+):
+    html(client, "/contact/")  # the blank form kept
+    refused = client.post(
+        "/contact/",
+        {
+            "name": "Ada",
+            "email": "not an address",
+            "message": "Words I typed",
+            "website": "",
+            "form_token": make_form_token(issued_at=time.time() - 60),
+        },
+        HTTP_SEC_FETCH_SITE="same-origin",
+    )
+    assert refused.status_code == 200
+    assert "Words I typed</textarea>" in refused.content.decode()
+    assert 'value="Ada"' in refused.content.decode()
+    page = html(client, "/contact/")
+    assert "Words I typed" not in page and 'value="Ada"' not in page
+    assert not ContactMessage.objects.exists()
+
+
+@pytest.mark.django_db
 def test_a_listing_once_kept_costs_its_routing_and_view_restrictions_only(
-    client, ada_on_everything, django_assert_max_num_queries
+    client, ada_on_everything, contacts, django_assert_max_num_queries
 ):
     html(client, "/")
     for url, budget in KEPT_BUDGETS.items():
