@@ -259,10 +259,37 @@ def test_the_catalogue_once_kept_costs_its_routing_and_view_restrictions_only(
 ):
     build_catalogue(build_home(), count=4)
     html(client, "/")
-    for url in ("/catalogue/?licence=mit&sort=name", "/catalogue/compare/?e=entry-1&e=entry-2"):
+    for url, budget in (
+        ("/catalogue/?licence=mit&sort=name", 3),
+        ("/catalogue/compare/?e=entry-1&e=entry-2", 3),
+        ("/catalogue/entry-2/", 4),  # and its ancestors, for the breadcrumbs
+    ):
         html(client, url)
-        with django_assert_max_num_queries(3, info=url):
+        with django_assert_max_num_queries(budget, info=url):
             html(client, url)
+
+
+@pytest.mark.django_db
+def test_an_entrys_published_change_and_its_history_show_on_the_next_request(
+    client, django_capture_on_commit_callbacks
+):
+    world = build_catalogue(build_home(), count=2)
+    entry = next(entry for entry in world.entries if entry.slug == "entry-1")
+    licence = entry.code_licences.get()
+    assert licence.name in html(client, "/catalogue/entry-1/")
+    html(client, "/catalogue/entry-1/")  # kept
+
+    with django_capture_on_commit_callbacks(execute=True):
+        licence.name = "Expat licence"
+        licence.save()
+    assert "Expat licence" in html(client, "/catalogue/entry-1/")
+
+    entry.summary = "A repository for every discipline"
+    with django_capture_on_commit_callbacks(execute=True):
+        entry.save_revision().publish()
+    page = html(client, "/catalogue/entry-1/")
+    assert "A repository for every discipline" in page
+    assert "What changed" in page
 
 
 @pytest.mark.django_db

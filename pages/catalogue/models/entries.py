@@ -2,10 +2,13 @@
 an inline. What the page, compare and the downloads show of an entry is described once, in
 sections.py; the index is index.py's."""
 
+from types import SimpleNamespace
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connection, models
 from django.db.models import Prefetch, prefetch_related_objects
+from django.utils.functional import SimpleLazyObject
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import (
     FieldPanel,
@@ -514,20 +517,26 @@ class CatalogueEntryPage(PreviewedAsServed, OneQueryViewRestrictions, Page):
         return exports.record(with_relations(self))
 
     def get_context(self, request, *args, **kwargs):
+        # What the entry shows is worked out when the template renders it: once per cache
+        # generation ({% fragment %}), not once per request.
         context = super().get_context(request, *args, **kwargs)
+        context["parts"] = SimpleLazyObject(lambda: self.shown(request))
+        context["index_url"] = index_url(self.get_url(request))
+        return context
+
+    def shown(self, request):
+        """The entry with its relations, its sections' rows and dates, and what changed."""
         entry = with_relations(self, request)
         relying = entry.relied_on_by.all() if entry.pk else []  # a new entry, in preview
         urls = entry_urls([*entry.integrations.all(), *relying], request)
-        context.update(
+        return SimpleNamespace(
             entry=entry,
             sections=[
                 (section, sections.rows(entry, section, urls), sections.confirmed(entry, section))
                 for section in sections.SECTIONS
             ],
-            index_url=index_url(self.get_url(request)),
             changes=history.changes(self),
         )
-        return context
 
 
 def index_url(entry_url):
