@@ -1,6 +1,8 @@
 """A link to a page on this site, a link from the link library, or a one-off web address: the one
 way every block and setting points somewhere."""
 
+from contextvars import ContextVar
+
 from django.forms.utils import ErrorList
 from wagtail import blocks
 from wagtail.snippets.blocks import SnippetChooserBlock
@@ -8,20 +10,33 @@ from wagtail.snippets.blocks import SnippetChooserBlock
 from pages.fields import safe_url, web_url_validator
 
 
+# While a page in another language than English is served: a callable that points every page
+# link of that page (and of the footer) at the linked page's version in its language, once
+# (pages/translation/links.py). Called when a link is first asked where it goes, so a page whose
+# content is kept ({% fragment %}) renders no link and looks nothing up.
+LOCALIZE_LINKS = ContextVar("localize_links", default=None)
+
+
 class LinkStructValue(blocks.StructValue):
     """A link that knows where it goes, or that it goes nowhere any more."""
 
-    # The chosen page's version in the language of the page being served, set before serving
-    # (pages/translation/links.py): a Spanish page's link to an English page leads to its
-    # Spanish translation where there is one.
+    # The chosen page's version in the language of the page being served (LOCALIZE_LINKS): a
+    # Spanish page's link to an English page leads to its Spanish translation where there is
+    # one.
     localized_page = None
+
+    def _page(self):
+        localize = LOCALIZE_LINKS.get()
+        if localize is not None:
+            localize()
+        return self.localized_page or self.get("page")
 
     # Not `url`: templates look up dict keys before attributes, and `url` is a child block.
     @property
     def href(self):
         """Where the link goes, through the gate on stored addresses (pages/fields.py), or
         None: every template leaves such a link out."""
-        page, link = self.localized_page or self.get("page"), self.get("link")
+        page, link = self._page(), self.get("link")
         if page is not None:
             # A deleted page comes back as None; an unpublished one is not linked to.
             return (safe_url(page.url) or None) if page.live else None
@@ -31,7 +46,7 @@ class LinkStructValue(blocks.StructValue):
 
     @property
     def text(self):
-        page, link = self.localized_page or self.get("page"), self.get("link")
+        page, link = self._page(), self.get("link")
         if self.get("title"):
             return self["title"]
         if page is not None:

@@ -11,6 +11,7 @@ import pytest
 from wagtail.models import Locale
 
 from conftest import translate, world
+from pages.caching.shared import forget
 from pages.contacts.forms import make_form_token
 from pages.contacts.models import ContactMessage
 from pages.models import OrganisationWording
@@ -316,6 +317,37 @@ def test_a_spanish_pages_links_to_english_pages_lead_to_their_translations(
     site_tree.initiatives[0].save_revision().publish()
     english = html_of(client.get("/initiatives/initiative-1/"))
     assert '<a href="/contact/">Contact</a>' in english
+
+
+@pytest.mark.django_db
+def test_a_kept_spanish_page_reads_none_of_its_links_and_they_still_lead_to_spanish_pages(
+    client, spanish, site_tree, settings, django_assert_max_num_queries
+):
+    """With the page's content kept once per cache generation ({% fragment %}), as in
+    production, its links are localised when they are first rendered: a kept copy reads
+    neither its StreamFields nor the footer's links, and looks nothing up."""
+    settings.SHARED_PARTS_CACHE = True
+    forget()
+    links = {
+        "heading": "Lecturas",
+        "links": [{"page": site_tree.contact.pk, "link": None, "url": "", "title": ""}],
+    }
+    spanish.initiative.body = [{"type": "link_list", "value": links}]
+    spanish.initiative.save_revision().publish()
+    wording = spanish.wording
+    wording.footer_links = [
+        {"type": "link", "value": {"page": site_tree.contact.pk, "url": "", "title": ""}}
+    ]
+    wording.save()
+    url = "/es/iniciativas/apoyo-estrategico/"
+    first = html_of(client.get(url))
+    body = first.split('<main id="main"', 1)[1].split("</main>", 1)[0]
+    assert '<a href="/es/contacto/">Contacto</a>' in body
+    assert 'href="/es/contacto/"' in first.split('<footer class="site-footer"', 1)[1]
+    # Routing (2), view restrictions (1), the initiative's index for its breadcrumbs (1).
+    with django_assert_max_num_queries(4):
+        assert html_of(client.get(url)) == first
+    forget()
 
 
 @pytest.mark.django_db

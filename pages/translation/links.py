@@ -4,16 +4,22 @@ wagtail-localize leaves a translated page's links to other pages as they were (p
 English pages), expecting them to be localised when the page is shown. Before a page in another
 language than English is served, every page link in its StreamFields and in the footer is
 pointed at the linked page's live version in that language, if there is one: one query for all
-of them, none on an English page or when every link already points into the page's language."""
+of them, none on an English page or when every link already points into the page's language.
+That is done when the first link is rendered (`pages.blocks.links.LOCALIZE_LINKS`), not before
+serving: a page whose content is kept once per cache generation ({% fragment %}) renders no
+link, and then neither reads its StreamFields nor looks anything up."""
+
+from functools import partial
 
 from django.conf import settings
+from django.core.signals import request_finished
 from wagtail.blocks.list_block import ListValue
 from wagtail.blocks.stream_block import StreamValue
 from wagtail.blocks.struct_block import StructValue
 from wagtail.fields import StreamField
 from wagtail.models import Page
 
-from pages.blocks.links import LinkStructValue
+from pages.blocks.links import LOCALIZE_LINKS, LinkStructValue
 from pages.models.site_settings import OrganisationWording
 
 from .locales import active_language
@@ -43,9 +49,36 @@ def streams_of(page):
 
 
 def localize_page_links(page, request, *args, **kwargs):
-    """A `before_serve_page` hook: returns nothing, so serving goes on."""
+    """A `before_serve_page` and `before_preview_page` hook: the page's links are to be localised
+    when the first of them is rendered. Returns nothing, so serving goes on."""
     if active_language() == settings.LANGUAGE_CODE:
+        LOCALIZE_LINKS.set(None)
         return
+    LOCALIZE_LINKS.set(Once(partial(localize_now, page, request)))
+
+
+class Once:
+    def __init__(self, work):
+        self.work = work
+
+    def __call__(self):
+        work, self.work = self.work, None
+        if work is not None:
+            work()
+
+
+def forget_pending(**kwargs):
+    """A request's pending localisation never outlives it (a worker's next request runs in the
+    same thread and context)."""
+    LOCALIZE_LINKS.set(None)
+
+
+request_finished.connect(forget_pending, dispatch_uid="pages.translation.links.forget_pending")
+
+
+def localize_now(page, request):
+    """Every link of the page's StreamFields and of the footer that points at a page in another
+    language, pointed at that page's live version in the page's language, in one query."""
     streams = [*streams_of(page), OrganisationWording.for_request(request).footer_links]
     foreign = [
         link
