@@ -9,7 +9,6 @@ from wagtail.snippets.blocks import SnippetChooserBlock
 
 from pages.fields import safe_url, web_url_validator
 
-
 # While a page in another language than English is served: a callable that points every page
 # link of that page (and of the footer) at the linked page's version in its language, once
 # (pages/translation/links.py). Called when a link is first asked where it goes, so a page whose
