@@ -9,6 +9,7 @@ from pages.discovery.site_address import absolute_url
 from pages.fields import safe_url
 from pages.models.site_settings import OrganisationSettings
 from pages.scholarly import citations
+from pages.templatetags.site_tags import kept_for_the_page
 
 register = template.Library()
 
@@ -30,8 +31,15 @@ def apa_citation(context):
     )
 
 
-@register.inclusion_tag("components/citation_meta.html", takes_context=True)
+@register.simple_tag(takes_context=True)
 def citation_meta(context):
+    """Google Scholar's citation tags for the head, kept with the page's content."""
+    return kept_for_the_page(
+        context, "citation-meta", "components/citation_meta.html", citation_meta_context
+    )
+
+
+def citation_meta_context(context):
     page = context.get("page")
     request = context.get("request")
     if page is None or request is None:

@@ -7,6 +7,7 @@ import json
 from django import template
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
+from django.template.loader import render_to_string
 from django.urls import reverse, translate_url
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -145,16 +146,41 @@ def ancestors_for(context):
     return ancestors
 
 
-@register.inclusion_tag("components/breadcrumbs.html", takes_context=True)
+def kept_for_the_page(context, name, template_name, make_context):
+    """The template rendered with make_context(context), kept once per cache generation for the
+    page and the address being served (a routable page's sub-addresses apart), as
+    {% fragment %} keeps a page's content; worked out each time for anything but a saved page
+    (a new page's preview, a view with no page)."""
+    page, request = context.get("page"), context.get("request")
+
+    def render():
+        return render_to_string(template_name, make_context(context))
+
+    if getattr(page, "pk", None) is None or request is None:
+        return mark_safe(render())  # noqa: S308 (a template's output, escaped by it)
+    key = f"fragment:{name}:{get_language()}:{page.pk}:{request.path}"
+    return mark_safe(fragment(key, request, render))  # noqa: S308 (as above)
+
+
+@register.simple_tag(takes_context=True)
 def breadcrumbs(context):
     """The trail from the home page to the current page, shown below the home page only."""
-    return {"ancestors": ancestors_for(context), "page": context.get("page")}
+    return kept_for_the_page(
+        context,
+        "breadcrumbs",
+        "components/breadcrumbs.html",
+        lambda context: {"ancestors": ancestors_for(context), "page": context.get("page")},
+    )
 
 
-@register.inclusion_tag("components/page_meta.html", takes_context=True)
+@register.simple_tag(takes_context=True)
 def page_meta(context):
     """Description, canonical URL, Open Graph and Twitter cards, JSON-LD
-    (pages/discovery/metadata.py)."""
+    (pages/discovery/metadata.py), kept with the page's content."""
+    return kept_for_the_page(context, "meta", "components/page_meta.html", page_meta_context)
+
+
+def page_meta_context(context):
     page = context.get("page")
     request = context.get("request")
     if page is None or request is None or not hasattr(page, "get_full_url"):

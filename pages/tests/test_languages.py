@@ -344,8 +344,8 @@ def test_a_kept_spanish_page_reads_none_of_its_links_and_they_still_lead_to_span
     body = first.split('<main id="main"', 1)[1].split("</main>", 1)[0]
     assert '<a href="/es/contacto/">Contacto</a>' in body
     assert 'href="/es/contacto/"' in first.split('<footer class="site-footer"', 1)[1]
-    # Routing (2), view restrictions (1), the initiative's index for its breadcrumbs (1).
-    with django_assert_max_num_queries(4):
+    # Routing (2) and view restrictions (1).
+    with django_assert_max_num_queries(3):
         assert html_of(client.get(url)) == first
     forget()
 
