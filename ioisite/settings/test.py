@@ -1,7 +1,9 @@
 """The test suite: SQLite unless DATABASE_URL says otherwise (.ci/run repeats the suite on
 PostgreSQL and Redis)."""
 
+import atexit
 import os
+import shutil
 import tempfile
 from urllib.parse import urlsplit, urlunsplit
 
@@ -13,6 +15,8 @@ ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="ioisite-test-media-"))  # noqa: F405
+# Each process's own (pytest's workers, the commands tests start), gone when it ends.
+atexit.register(shutil.rmtree, MEDIA_ROOT, ignore_errors=True)
 WAGTAILADMIN_BASE_URL = "http://testserver"
 # Embeds are fetched from providers on the internet; tests store Embed rows instead.
 WAGTAILEMBEDS_FINDERS = [{"class": "wagtail.embeds.finders.oembed", "providers": []}]
