@@ -286,26 +286,30 @@ def test_the_page_cache_keeps_the_two_languages_apart(
     assert "Una infraestructura que perdura" in fresh.content.decode()
 
 
+def link_from_spanish_pages(spanish, *pages):
+    """The Spanish initiative lists links to these English pages, as chosen in English, and the
+    Spanish footer links to the first. Returns the list block's value."""
+    links = {
+        "heading": "Lecturas",
+        "links": [{"page": page.pk, "link": None, "url": "", "title": ""} for page in pages],
+    }
+    spanish.initiative.body = [{"type": "link_list", "value": links}]
+    spanish.initiative.save_revision().publish()
+    wording = spanish.wording
+    wording.footer_links = [
+        {"type": "link", "value": {"page": pages[0].pk, "url": "", "title": ""}}
+    ]
+    wording.save()
+    return links
+
+
 @pytest.mark.django_db
 def test_a_spanish_pages_links_to_english_pages_lead_to_their_translations(
     client, spanish, site_tree, django_assert_num_queries
 ):
     """wagtail-localize keeps a translation's page links as they were; the served page points
     them at the Spanish versions, in one query for all of them (none on an English page)."""
-    links = {
-        "heading": "Lecturas",
-        "links": [
-            {"page": site_tree.contact.pk, "link": None, "url": "", "title": ""},
-            {"page": site_tree.about.pk, "link": None, "url": "", "title": ""},  # untranslated
-        ],
-    }
-    spanish.initiative.body = [{"type": "link_list", "value": links}]
-    spanish.initiative.save_revision().publish()
-    wording = spanish.wording
-    wording.footer_links = [
-        {"type": "link", "value": {"page": site_tree.contact.pk, "url": "", "title": ""}}
-    ]
-    wording.save()
+    links = link_from_spanish_pages(spanish, site_tree.contact, site_tree.about)  # untranslated
     html = html_of(client.get("/es/iniciativas/apoyo-estrategico/"))
     body = html.split('<main id="main"', 1)[1].split("</main>", 1)[0]
     footer = html.split('<footer class="site-footer"', 1)[1]
@@ -328,17 +332,7 @@ def test_a_kept_spanish_page_reads_none_of_its_links_and_they_still_lead_to_span
     neither its StreamFields nor the footer's links, and looks nothing up."""
     settings.SHARED_PARTS_CACHE = True
     forget()
-    links = {
-        "heading": "Lecturas",
-        "links": [{"page": site_tree.contact.pk, "link": None, "url": "", "title": ""}],
-    }
-    spanish.initiative.body = [{"type": "link_list", "value": links}]
-    spanish.initiative.save_revision().publish()
-    wording = spanish.wording
-    wording.footer_links = [
-        {"type": "link", "value": {"page": site_tree.contact.pk, "url": "", "title": ""}}
-    ]
-    wording.save()
+    link_from_spanish_pages(spanish, site_tree.contact)
     url = "/es/iniciativas/apoyo-estrategico/"
     first = html_of(client.get(url))
     body = first.split('<main id="main"', 1)[1].split("</main>", 1)[0]
