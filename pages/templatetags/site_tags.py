@@ -86,6 +86,11 @@ def card(context, template_name, name, item, **variant):
     )
 
 
+def fragment_key(name, values):
+    """What a kept fragment is known by besides the host: its name, the language, its values."""
+    return f"fragment:{name}:{get_language()}:{values!r}"
+
+
 class FragmentNode(template.Node):
     def __init__(self, name, args, nodelist):
         self.name, self.args, self.nodelist = name, args, nodelist
@@ -94,8 +99,11 @@ class FragmentNode(template.Node):
         values = [arg.resolve(context) for arg in self.args]
         if values and values[0] is None:  # not to be kept (a search's results, say)
             return self.nodelist.render(context)
-        key = f"fragment:{self.name}:{get_language()}:{values!r}"
-        return fragment(key, context.get("request"), lambda: self.nodelist.render(context))
+        return fragment(
+            fragment_key(self.name, values),
+            context.get("request"),
+            lambda: self.nodelist.render(context),
+        )
 
 
 @register.tag("fragment")
@@ -158,8 +166,7 @@ def kept_for_the_page(context, name, template_name, make_context):
 
     if getattr(page, "pk", None) is None or request is None:
         return mark_safe(render())  # noqa: S308 (a template's output, escaped by it)
-    key = f"fragment:{name}:{get_language()}:{page.pk}:{request.path}"
-    return mark_safe(fragment(key, request, render))  # noqa: S308 (as above)
+    return mark_safe(fragment(fragment_key(name, [page.pk, request.path]), request, render))  # noqa: S308 (as above)
 
 
 @register.simple_tag(takes_context=True)

@@ -9,7 +9,7 @@ That is done when the first link is rendered (`pages.blocks.links.LOCALIZE_LINKS
 serving: a page whose content is kept once per cache generation ({% fragment %}) renders no
 link, and then neither reads its StreamFields nor looks anything up."""
 
-from functools import partial
+from functools import cache, partial
 
 from django.conf import settings
 from django.core.signals import request_finished
@@ -54,17 +54,7 @@ def localize_page_links(page, request, *args, **kwargs):
     if active_language() == settings.LANGUAGE_CODE:
         LOCALIZE_LINKS.set(None)
         return
-    LOCALIZE_LINKS.set(Once(partial(localize_now, page, request)))
-
-
-class Once:
-    def __init__(self, work):
-        self.work = work
-
-    def __call__(self):
-        work, self.work = self.work, None
-        if work is not None:
-            work()
+    LOCALIZE_LINKS.set(cache(partial(localize_now, page, request)))  # once, however called
 
 
 def forget_pending(**kwargs):
