@@ -112,8 +112,15 @@ def edit_entry_section_and_submit_in_browser(tab, entry_title, fields):
     tab.get_by_test_id("provider-entries").get_by_role("link", name=f"Edit {entry_title}").click()
     tab.wait_for_url(re.compile(r"/admin/pages/\d+/edit/"))
     for selector, value in fields.items():
-        tab.locator(selector).fill(value)
-        tab.locator(selector).press("Escape")  # closes a date picker
+        box = tab.locator(selector)
+        box.fill(value)
+        if box.evaluate("e => Boolean(window.jQuery && jQuery(e).data('xdsoft_datetimepicker'))"):
+            # Wagtail's date picker opens 100 ms after the field takes focus and would then
+            # cover the footer's buttons: wait for it, then close it as leaving the field does.
+            picker = tab.locator(".xdsoft_datetimepicker:visible")
+            picker.wait_for()
+            box.blur()
+            picker.wait_for(state="hidden")
     tab.locator("footer .w-dropdown__toggle").first.click()
     menu = tab.locator(".tippy-box[data-state='visible']")
     menu.wait_for()
