@@ -1,3 +1,4 @@
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import F, Q
 from django.utils.functional import SimpleLazyObject
@@ -8,6 +9,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from pages.blocks import BodyBlock, call_to_action_stream
+from pages.caching.shared import kept_within_bounds
 from pages.fields import RichTextField, StreamField
 from pages.links.panels import LinkProblemsPanel
 from pages.models.base import (
@@ -121,15 +123,51 @@ class HomePage(PreviewedAsServed, OneQueryViewRestrictions, HeroImageMixin, Page
         breadcrumbs start from it too (pages/translation/alternates.py: language_home)."""
         request._routed_home = self
         if path_components:
-            prefixes = [
-                f"{self.url_path}{'/'.join(path_components[:n])}/"
-                for n in range(1, len(path_components) + 1)
-            ]
-            found = Page.objects.filter(url_path__in=prefixes).order_by("-depth").first()
+            found = self._deepest_page(request, path_components)
             if found is not None:
                 remaining = path_components[found.depth - self.depth :]
-                return found.specific.route(request, remaining)
+                return found.route(request, remaining)
         return super().route(request, path_components)
+
+    def _deepest_page(self, request, path_components):
+        """The deepest page, of its specific type, whose URL path starts the address; None if
+        there is none. Which page that is (its type, id, depth and URL path) is kept per cache
+        generation (pages/caching/shared.py: a publish, move, unpublish or deletion sets a new
+        one), so that a kept address costs one query, the page's own row; an address that
+        names no page is looked up each time it is asked for."""
+        prefixes = [
+            f"{self.url_path}{'/'.join(path_components[:n])}/"
+            for n in range(1, len(path_components) + 1)
+        ]
+
+        def look_up():
+            return (
+                Page.objects.filter(url_path__in=prefixes)
+                .order_by("-depth")
+                .values_list("content_type_id", "pk", "url_path")
+                .first()
+            )
+
+        found = kept_within_bounds(
+            f"route:{self.pk}:{prefixes[-1]}",
+            request,
+            look_up,
+            size=lambda _: 100,
+            keep=lambda found: found is not None,  # a crawler's made-up addresses are not kept
+        )
+        if found is None:
+            return None
+        content_type_id, pk, url_path = found
+        model = ContentType.objects.get_for_id(content_type_id).model_class()
+        page = model.objects.filter(pk=pk).first() if model is not None else None
+        if page is None or page.url_path != url_path:
+            # Moved or gone since it was kept, without a new generation (code that saves a page
+            # without publishing it): looked up again, not kept.
+            found = look_up()
+            if found is None:
+                return None
+            page = Page.objects.get(pk=found[1]).specific
+        return page
 
     def key_activities(self):
         """The featured initiatives in the editor's order, else the latest. Reads the in-memory

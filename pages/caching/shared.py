@@ -50,9 +50,9 @@ def current_generation(request=None):
     return generation
 
 
-def per_generation(name, compute, request=None):
-    """compute()'s value, worked out once per generation in this process. Off, or without a
-    generation, it is compute() every time."""
+def per_generation(name, compute, request=None, keep=None):
+    """compute()'s value, worked out once per generation in this process (only if
+    `keep(value)`, where given). Off, or without a generation, it is compute() every time."""
     if not enabled():
         return compute()
     generation = current_generation(request)
@@ -67,6 +67,8 @@ def per_generation(name, compute, request=None):
         if name in values:
             return values[name]
     value = compute()
+    if keep is not None and not keep(value):
+        return value
     with _lock:
         if _kept["generation"] == generation:
             _kept["values"][name] = value
@@ -93,6 +95,13 @@ def fragment(name, request, compute):
     """compute()'s text (HTML), kept once per generation in this process under `name` and the
     request's host (a page's address may be written in full for another site); never in a
     preview, which shows an editor's draft under the live page's id."""
+    return kept_within_bounds(name, request, compute, size=len)
+
+
+def kept_within_bounds(name, request, compute, size, keep=None):
+    """compute()'s value, kept as `fragment` keeps text, for values whose names come from
+    addresses: within MAX_FRAGMENTS and MAX_FRAGMENT_CHARACTERS, `size(value)` counted with
+    the name; only if `keep(value)`, where given."""
     if request is None or getattr(request, "is_preview", False):
         return compute()
     name = f"{name}@{request.get_host()}"
@@ -105,9 +114,10 @@ def fragment(name, request, compute):
         return compute()
 
     def counted():
-        text = compute()
-        with _lock:
-            _kept["fragment_bytes"] += len(name) + len(text)  # the key is the address's
-        return text
+        value = compute()
+        if keep is None or keep(value):
+            with _lock:
+                _kept["fragment_bytes"] += len(name) + size(value)  # the key is the address's
+        return value
 
-    return per_generation(name, counted, request)
+    return per_generation(name, counted, request, keep=keep)

@@ -94,10 +94,16 @@ class OneQueryViewRestrictions:
     """Serving a page checks the view restrictions of the page and its ancestors. Wagtail loads
     the ancestors and then their restrictions (two queries); the ancestors' paths are already in
     the page's own path, so one query does. A restriction on the source of an aliased ancestor
-    counts too, as in Wagtail."""
+    counts too, as in Wagtail. None at all where the router found that the site has no view
+    restriction (`no_view_restrictions`, set per cache generation: pages/translation/routing.py)."""
+
+    no_view_restrictions = False
 
     def get_view_restrictions(self):
         from wagtail.models import Page
+
+        if self.no_view_restrictions:
+            return PageViewRestriction.objects.none()
 
         steplen = self.steplen
         paths = [self.path[:end] for end in range(steplen, len(self.path) + 1, steplen)]

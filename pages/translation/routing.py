@@ -9,9 +9,10 @@ does next (view restrictions, hooks, the page's own serve) is Wagtail's own `ser
 
 from django.http import Http404
 from wagtail import views as wagtail_views
-from wagtail.models import Site
+from wagtail.models import PageViewRestriction, Site
+from wagtail.url_routing import RouteResult
 
-from pages.caching.shared import per_generation
+from pages.caching.shared import enabled, per_generation
 
 from .locales import active_language
 
@@ -60,6 +61,14 @@ def route(request, path):
     )
     request._routed_home = home  # the navigation and breadcrumbs start from it, free
     try:
-        return home.route(request, [component for component in path.split("/") if component])
+        found = home.route(request, [component for component in path.split("/") if component])
     except Http404:
         return None
+    if enabled() and not per_generation(
+        "view-restrictions", PageViewRestriction.objects.exists, request
+    ):
+        # No page is private (saving or deleting a restriction sets a new generation:
+        # pages/caching/invalidation.py): Wagtail's check before serving needs no query.
+        page = found.page if isinstance(found, RouteResult) else found[0]
+        page.no_view_restrictions = True
+    return found
