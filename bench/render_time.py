@@ -123,8 +123,10 @@ def main():
     parser.add_argument("--database", help="a seeded SQLite file to use instead of building")
     parser.add_argument("--keep", action="store_true", help="keep the built site's folder")
     args = parser.parse_args()
-    folder = Path(tempfile.mkdtemp(prefix="ioi-render-"))
-    database = Path(args.database).resolve() if args.database else folder / "site.sqlite3"
+    # An earlier run's site (--database) is used with its folder: its static files and media.
+    database = Path(args.database).resolve() if args.database else None
+    folder = database.parent if database else Path(tempfile.mkdtemp(prefix="ioi-render-"))
+    database = database or folder / "site.sqlite3"
     env = environment(folder, database)
     if not args.database:
         print(f"Building the seeded site in {folder} ...", flush=True)
@@ -134,7 +136,7 @@ def main():
     try:
         measure(args.renders, args.profile)
     finally:
-        if args.keep:
+        if args.keep or args.database:
             print(f"The site: {folder} (--database {database})")
         else:
             shutil.rmtree(folder, ignore_errors=True)
