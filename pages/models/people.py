@@ -73,7 +73,10 @@ class PeopleIndexPage(PreviewedAsServed, OneQueryViewRestrictions, RoutablePageM
 
     @path("")
     def index(self, request):
-        return self.render(request, context_overrides={"people": self.people()})
+        # Lazy: the template keeps the list once per cache generation ({% fragment %}), and
+        # building this query alone (two subqueries of public pages) took most of a kept
+        # render, some 12 ms of 13.
+        return self.render(request, context_overrides={"people": SimpleLazyObject(self.people)})
 
     @path("<slug:slug>/")
     def person(self, request, slug):
