@@ -36,15 +36,16 @@ from pages.translation.locales import active_language
 register = template.Library()
 
 
-@register.inclusion_tag("components/main_navigation.html", takes_context=True)
+@register.simple_tag(takes_context=True)
 def main_navigation(context):
-    """The home page and its live, public children marked 'show in menus'."""
+    """The home page and its live, public children marked 'show in menus'. The pages are kept
+    once per cache generation (pages/caching/shared.py), and so is the rendered menu for each
+    item it can mark current: rendering it (an address per item) was some 2 ms of every
+    page."""
     request = context.get("request")
     home = language_home(request) if request is not None else None
     if home is None:
-        return {"home": None, "items": []}
-    # The same for every page until something is published: worked out once per cache
-    # generation (pages/caching/shared.py); each render marks the current item on copies.
+        return ""
     kept = per_generation(
         f"menu:{home.pk}",
         lambda: list(public_pages(home.get_children().live().in_menu())),
@@ -58,12 +59,24 @@ def main_navigation(context):
     for item in items:
         item.is_current = current_path == item.path
         item.is_ancestor = not item.is_current and current_path.startswith(item.path)
-    return {
+    menu = {
+        "request": request,
         "home": home,
         "home_is_current": current_path == home.path,
         "items": items,
         "search_is_current": request.path == reverse("search"),
     }
+    marked = [item.pk for item in items if item.is_current or item.is_ancestor]
+    key = (
+        f"main-navigation:{home.pk}:{get_language()}:{menu['home_is_current']}:"
+        f"{menu['search_is_current']}:{marked}:{[item.is_current for item in items]}"
+    )
+    return fragment(key, request, lambda: _render("components/main_navigation.html", menu))
+
+
+def _render(template_name, values):
+    """A template rendered as an inclusion tag renders it (no context processors)."""
+    return template.loader.get_template(template_name).render(values)
 
 
 @register.simple_tag(takes_context=True)
@@ -227,19 +240,30 @@ def page_meta_context(context):
     }
 
 
-@register.inclusion_tag("components/language_switcher.html", takes_context=True)
+@register.simple_tag(takes_context=True)
 def language_switcher(context):
     """A link to the page in each other language: its translation where there is one, else
-    that language's home page (a search keeps its query)."""
+    that language's home page (a search keeps its query). Kept per cache generation for each
+    page served from the tree (`links` below)."""
     request = context.get("request")
     if request is None:
-        return {"links": []}
+        return ""
     page = context.get("page")
+    if isinstance(page, Page) and page.pk:
+        return fragment(
+            f"language-switcher:{page.pk}:{active_language()}",
+            request,
+            lambda: _render("components/language_switcher.html", links(request, page)),
+        )
+    return _render("components/language_switcher.html", links(request, page))
+
+
+def links(request, page):
     versions = {}
     if isinstance(page, Page) and page.pk:
         versions = {v.language: v.page for v in page_versions(page)}
     current = active_language()
-    links = []
+    found = []
     for language, name in settings.LANGUAGES:
         if language == current:
             continue
@@ -258,8 +282,8 @@ def language_switcher(context):
             url = translate_url(request.get_full_path(), language)
         else:
             url = language_home_url(language)
-        links.append({"language": language, "name": name, "url": url})
-    return {"links": links}
+        found.append({"language": language, "name": name, "url": url})
+    return {"links": found}
 
 
 @register.filter

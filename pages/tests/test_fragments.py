@@ -14,7 +14,14 @@ import pytest
 from django.urls import reverse
 from wagtail.models import PageViewRestriction
 
-from conftest import add_page, build_home, build_posts, build_publications, make_person
+from conftest import (
+    add_page,
+    build_home,
+    build_posts,
+    build_publications,
+    make_person,
+    translate,
+)
 from pages.caching import shared
 from pages.caching.shared import forget
 from pages.contacts.forms import make_form_token
@@ -358,3 +365,45 @@ def test_a_moved_or_renamed_page_is_at_its_new_address_on_the_next_request(
     second.save()
     assert client.get("/initiatives/initiative-2/").status_code == 404
     assert second.title in html(client, "/initiatives/renamed-in-the-shell/")
+
+
+def main_nav(page):
+    return re.search(r'<nav class="main-nav" aria-label="Main">(.*?)</nav>', page, re.S)[1]
+
+
+@pytest.mark.django_db
+def test_the_kept_menu_marks_each_pages_own_item_and_shows_a_new_menu_page(
+    client, site_tree, django_capture_on_commit_callbacks
+):
+    """The main navigation is kept per generation for each item it can mark: every page still
+    gets its own mark, and a page published into the menu is in it on the next request."""
+    for _ in range(2):  # worked out, then kept
+        impact, initiative, home = (
+            main_nav(html(client, url)) for url in ("/impact/", "/initiatives/initiative-1/", "/")
+        )
+        assert 'href="/impact/" aria-current="page"' in impact
+        assert "aria-current" not in initiative.replace('href="/search/"', "")
+        assert 'href="/initiatives/" class="is-ancestor"' in initiative
+        assert 'href="/" aria-current="page"' in home and 'href="/impact/" aria-' not in home
+
+    library = add_page(site_tree.home, ResourcesPage, title="Library", slug="library")
+    library.show_in_menus = True
+    with django_capture_on_commit_callbacks(execute=True):
+        library.save_revision().publish()
+    assert ">Library</a>" in main_nav(html(client, "/impact/"))
+
+
+@pytest.mark.django_db
+def test_a_kept_language_switcher_links_a_new_translation_on_the_next_request(
+    client, site_tree, django_capture_on_commit_callbacks
+):
+    url = "/initiatives/initiative-1/"
+    for _ in range(2):  # worked out, then kept
+        assert 'href="/es/" hreflang="es"' in html(client, url)  # no translation yet
+
+    with django_capture_on_commit_callbacks(execute=True):
+        translate(site_tree.home)
+        spanish_index = translate(site_tree.index, slug="iniciativas")
+        translate(site_tree.initiatives[0], slug="iniciativa-1")
+    assert spanish_index.live
+    assert 'href="/es/iniciativas/iniciativa-1/" hreflang="es"' in html(client, url)
