@@ -131,7 +131,7 @@ class HomePage(PreviewedAsServed, OneQueryViewRestrictions, HeroImageMixin, Page
 
     def _deepest_page(self, request, path_components):
         """The deepest page, of its specific type, whose URL path starts the address; None if
-        there is none. Which page that is (its type, id, depth and URL path) is kept per cache
+        there is none. Which page that is (its type, id and URL path) is kept per cache
         generation (pages/caching/shared.py: a publish, move, unpublish or deletion sets a new
         one), so that a kept address costs one query, the page's own row; an address that
         names no page is looked up each time it is asked for."""

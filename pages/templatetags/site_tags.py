@@ -244,7 +244,7 @@ def page_meta_context(context):
 def language_switcher(context):
     """A link to the page in each other language: its translation where there is one, else
     that language's home page (a search keeps its query). Kept per cache generation for each
-    page served from the tree (`links` below)."""
+    page served from the tree."""
     request = context.get("request")
     if request is None:
         return ""
@@ -253,12 +253,13 @@ def language_switcher(context):
         return fragment(
             f"language-switcher:{page.pk}:{active_language()}",
             request,
-            lambda: _render("components/language_switcher.html", links(request, page)),
+            lambda: _render("components/language_switcher.html", _switcher_links(request, page)),
         )
-    return _render("components/language_switcher.html", links(request, page))
+    return _render("components/language_switcher.html", _switcher_links(request, page))
 
 
-def links(request, page):
+def _switcher_links(request, page):
+    """The language switcher's context: a link for each language but the reader's."""
     versions = {}
     if isinstance(page, Page) and page.pk:
         versions = {v.language: v.page for v in page_versions(page)}
