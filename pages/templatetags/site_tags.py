@@ -71,12 +71,7 @@ def main_navigation(context):
         f"main-navigation:{home.pk}:{get_language()}:{menu['home_is_current']}:"
         f"{menu['search_is_current']}:{marked}:{[item.is_current for item in items]}"
     )
-    return fragment(key, request, lambda: _render("components/main_navigation.html", menu))
-
-
-def _render(template_name, values):
-    """A template rendered as an inclusion tag renders it (no context processors)."""
-    return template.loader.get_template(template_name).render(values)
+    return fragment(key, request, lambda: render_to_string("components/main_navigation.html", menu))
 
 
 @register.simple_tag(takes_context=True)
@@ -243,19 +238,15 @@ def page_meta_context(context):
 @register.simple_tag(takes_context=True)
 def language_switcher(context):
     """A link to the page in each other language: its translation where there is one, else
-    that language's home page (a search keeps its query). Kept per cache generation for each
-    page served from the tree."""
-    request = context.get("request")
-    if request is None:
+    that language's home page (a search keeps its query). Kept with the page's content."""
+    if context.get("request") is None:
         return ""
-    page = context.get("page")
-    if isinstance(page, Page) and page.pk:
-        return fragment(
-            f"language-switcher:{page.pk}:{active_language()}",
-            request,
-            lambda: _render("components/language_switcher.html", _switcher_links(request, page)),
-        )
-    return _render("components/language_switcher.html", _switcher_links(request, page))
+    return kept_for_the_page(
+        context,
+        "language-switcher",
+        "components/language_switcher.html",
+        lambda context: _switcher_links(context["request"], context.get("page")),
+    )
 
 
 def _switcher_links(request, page):
