@@ -21,6 +21,7 @@ from django.db import DataError
 from django.db.models import CharField, Q
 from django.db.models.functions import Cast
 from django.http import Http404
+from django.urls import NoReverseMatch
 from django_ratelimit import ALL
 from django_ratelimit.core import _split_rate, is_ratelimited
 from rest_framework import status
@@ -29,7 +30,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from wagtail.api.v2.pagination import WagtailPagination
-from wagtail.api.v2.serializers import PageLocaleField, PageSerializer
+from wagtail.api.v2.serializers import PageHtmlUrlField, PageLocaleField, PageSerializer
 from wagtail.api.v2.utils import BadRequestError
 from wagtail.api.v2.views import PagesAPIViewSet
 from wagtail.api.validators import SiteFilterValidator
@@ -43,6 +44,8 @@ from wagtail.models import (
     ReferenceIndex,
     Site,
 )
+
+from pages.translation.routing import no_view_restrictions, site_for
 
 # Past this, an offset is a probe, not a reader: databases refuse offsets beyond 64 bits.
 MAX_OFFSET = 100_000
@@ -88,10 +91,13 @@ class PublicReadOnly:
         return response
 
 
-def public_live_pages():
+def public_live_pages(request=None):
     """Live pages with no view restriction on them, an ancestor, or their alias source.
 
-    Filtered by path only, as Wagtail's `.public()` is, so that search can still run on it."""
+    Filtered by path only, as Wagtail's `.public()` is, so that search can still run on it.
+    Where the site has no restriction at all (known per cache generation), every live page."""
+    if request is not None and no_view_restrictions(request):
+        return Page.objects.live()
     public = Page.objects.live().public()
     private_aliases = Page.objects.filter(alias_of__in=Page.objects.not_public())
     hidden = Q()
@@ -111,8 +117,20 @@ class LanguageCodeField(PageLocaleField):
         return codes.get(page.locale_id) or page.locale.language_code
 
 
+class PageAddressField(PageHtmlUrlField):
+    """A page's address, from the site's root paths read once per answer (Wagtail keeps them on
+    the request), not once per page listed (`page.full_url` reads them from the cache)."""
+
+    def to_representation(self, page):
+        try:
+            return page.get_full_url(request=self.context["request"])
+        except NoReverseMatch:
+            return None
+
+
 class PublicPageSerializer(PageSerializer):
     locale = LanguageCodeField(read_only=True)
+    html_url = PageAddressField(read_only=True)
 
 
 class PublicPagesAPIViewSet(PublicReadOnly, PagesAPIViewSet):
@@ -120,6 +138,10 @@ class PublicPagesAPIViewSet(PublicReadOnly, PagesAPIViewSet):
 
     def get_base_queryset(self):
         if not hasattr(self, "_public_pages"):
+            if not self.request.GET.get("site"):
+                # The request's own site, kept per cache generation as the pages' routing
+                # keeps it; Wagtail's validator would look it up again.
+                site_for(self.request._request)
             try:
                 site = SiteFilterValidator(
                     site=self.request.GET.get("site"), request=self.request
@@ -136,7 +158,7 @@ class PublicPagesAPIViewSet(PublicReadOnly, PagesAPIViewSet):
                 for root in Site.get_site_root_paths():
                     if root.site_id == site.pk:
                         in_a_tree |= Q(url_path__startswith=root.root_path)
-                self._public_pages = public_live_pages().filter(in_a_tree)
+                self._public_pages = public_live_pages(self.request._request).filter(in_a_tree)
         return self._public_pages
 
     def find_object(self, queryset, request):
@@ -146,11 +168,11 @@ class PublicPagesAPIViewSet(PublicReadOnly, PagesAPIViewSet):
             return None
 
 
-def used_on_public_pages(model):
+def used_on_public_pages(model, request):
     """The `model` objects (images, documents) a live, public page refers to, outside any
     restricted collection."""
     page_type = ContentType.objects.get_for_model(Page)
-    public_ids = public_live_pages().annotate(key=Cast("pk", CharField())).values("key")
+    public_ids = public_live_pages(request).annotate(key=Cast("pk", CharField())).values("key")
     used = ReferenceIndex.objects.filter(
         base_content_type=page_type,
         object_id__in=public_ids,
@@ -168,9 +190,9 @@ def used_on_public_pages(model):
 
 class PublicImagesAPIViewSet(PublicReadOnly, ImagesAPIViewSet):
     def get_queryset(self):
-        return used_on_public_pages(self.model)
+        return used_on_public_pages(self.model, self.request._request)
 
 
 class PublicDocumentsAPIViewSet(PublicReadOnly, DocumentsAPIViewSet):
     def get_queryset(self):
-        return used_on_public_pages(self.model)
+        return used_on_public_pages(self.model, self.request._request)

@@ -16,6 +16,7 @@ from wagtail.models import (
 )
 
 from conftest import add_page, build_initiatives, make_image, paragraph, root_collection
+from pages.caching.shared import forget
 from pages.contacts.models import ContactMessage
 from pages.models import NewsPage, PublicationPage, StandardPage
 
@@ -323,10 +324,10 @@ def test_api_answers_are_cached_and_emptied_on_publish_and_unpublish(
     assert json.loads(get(client, url).content)["items"] == []
 
 
-# A listing with its default fields (uncached, SQLite): the site, the restrictions, the private
-# aliases, the count, the page of results and the site's locales (each item names its
-# language). `fields=*` adds the related objects of each item (hero images, pages in streams),
-# at most WAGTAILAPI_LIMIT_MAX items' worth (docs/api.md).
+# A listing with its default fields (uncached, SQLite, nothing kept per generation): the site,
+# the restrictions, the private aliases, the count, the page of results and the site's locales
+# (each item names its language). `fields=*` adds the related objects of each item (hero images,
+# pages in streams), at most WAGTAILAPI_LIMIT_MAX items' worth (docs/api.md).
 API_LISTING_QUERIES = 6
 
 
@@ -346,3 +347,44 @@ def test_the_listing_costs_a_fixed_number_of_queries(
     # research, news and people sections (two publications and two posts).
     others = 0 if "type=" in url else 12
     assert len(json.loads(response.content)["items"]) == min(50, 3 + initiatives + others)
+
+
+# As in production (SHARED_PARTS_CACHE): the request's site, and whether any page is private at
+# all, are kept per cache generation as the pages' routing keeps them; a listing then costs the
+# count, the page of results and the site's locales.
+API_LISTING_QUERIES_KEPT = 3
+
+
+@pytest.fixture
+def kept_per_generation(settings):
+    settings.SHARED_PARTS_CACHE = True
+    forget()
+    yield
+    forget()
+
+
+@pytest.mark.django_db
+def test_with_the_site_kept_a_listing_costs_three_queries_and_a_page_made_private_leaves_at_once(
+    client,
+    site_tree,
+    kept_per_generation,
+    django_assert_num_queries,
+    django_capture_on_commit_callbacks,
+):
+    url = "/api/v2/pages/?limit=50"
+    get(client, url)
+    with django_assert_num_queries(API_LISTING_QUERIES_KEPT):
+        listed = json.loads(get(client, url).content)
+    about = site_tree.about
+    assert about.pk in {item["id"] for item in listed["items"]}
+    assert get(client, f"/api/v2/pages/{about.pk}/").status_code == 200
+
+    # The first restriction on the site: kept "nothing is private" must not outlive it.
+    with django_capture_on_commit_callbacks(execute=True):
+        PageViewRestriction.objects.create(
+            page=about, restriction_type=PageViewRestriction.PASSWORD, password="letmein"
+        )
+    listed = json.loads(get(client, url).content)
+    assert about.pk not in {item["id"] for item in listed["items"]}
+    assert get(client, f"/api/v2/pages/{about.pk}/").status_code == 404
+    assert listed["meta"]["total_count"] == len(listed["items"]) > 3

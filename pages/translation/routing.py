@@ -44,15 +44,32 @@ def home_for_language(site, language):
     return found or home_class.objects.get(pk=home.pk)
 
 
-def route(request, path):
-    # The site and its home page in each language are the same for every request until
-    # something is published: worked out once per cache generation (pages/caching/shared.py).
+def site_for(request):
+    """The site a request is for, as `Site.find_for_request` finds it (and kept on the request
+    where Wagtail looks for it), worked out once per cache generation (pages/caching/shared.py):
+    the sites change only when something is published or saved."""
     site = per_generation(
         f"site:{request.get_host()}:{request.get_port()}",
         lambda: Site.find_for_request(request),
         request,
     )
     request._wagtail_site = site
+    return site
+
+
+def no_view_restrictions(request):
+    """True when no page anywhere is private, kept per cache generation (saving or deleting a
+    restriction sets a new one: pages/caching/invalidation.py); False whenever the shared parts
+    are not kept, so that a caller then asks the database as Wagtail does."""
+    return enabled() and not per_generation(
+        "view-restrictions", PageViewRestriction.objects.exists, request
+    )
+
+
+def route(request, path):
+    # The site and its home page in each language are the same for every request until
+    # something is published: worked out once per cache generation.
+    site = site_for(request)
     if site is None:
         return None
     language = active_language()
@@ -64,11 +81,8 @@ def route(request, path):
         found = home.route(request, [component for component in path.split("/") if component])
     except Http404:
         return None
-    if enabled() and not per_generation(
-        "view-restrictions", PageViewRestriction.objects.exists, request
-    ):
-        # No page is private (saving or deleting a restriction sets a new generation:
-        # pages/caching/invalidation.py): Wagtail's check before serving needs no query.
+    if no_view_restrictions(request):
+        # No page is private: Wagtail's check before serving needs no query.
         page = found.page if isinstance(found, RouteResult) else found[0]
         page.no_view_restrictions = True
     return found
