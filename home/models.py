@@ -1,6 +1,7 @@
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import F, Q
+from django.http import Http404
 from django.utils.functional import SimpleLazyObject
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
@@ -118,15 +119,18 @@ class HomePage(PreviewedAsServed, OneQueryViewRestrictions, HeroImageMixin, Page
         """Find the page in one query by its URL path, where Wagtail walks the tree a level (and
         two queries) at a time: the deepest page whose path starts the address, which routes
         the rest (a routable page's sub-path: a form's thank-you page, a citation download).
-        Nothing found that way (a missing page) takes Wagtail's own route, which answers 404.
+        Nothing found that way is a 404 at once: Wagtail's walk would look for the first
+        component among the home's children in a query of its own and find nothing either
+        (every page's URL path is its ancestors' slugs and its own; Wagtail keeps them so).
         Wagtail routes from the home page in the request's language: the navigation and the
         breadcrumbs start from it too (pages/translation/alternates.py: language_home)."""
         request._routed_home = self
         if path_components:
             found = self._deepest_page(request, path_components)
-            if found is not None:
-                remaining = path_components[found.depth - self.depth :]
-                return found.route(request, remaining)
+            if found is None:
+                raise Http404  # no page's URL path starts the address
+            remaining = path_components[found.depth - self.depth :]
+            return found.route(request, remaining)
         return super().route(request, path_components)
 
     def _deepest_page(self, request, path_components):

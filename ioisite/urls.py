@@ -19,6 +19,8 @@ from pages.translation.routing import serve
 
 # A database outage met before any view (the session of a signed-in reader) is a 503 too.
 handler500 = "pages.http.outage.server_error"
+# An address that names no page: the footer's wording and settings from the kept copies.
+handler404 = "pages.translation.context.page_not_found"
 
 # The page tree takes posts from anonymous visitors only (the contact form): refused when they
 # come from another website, with no CSRF cookie or token, so that its pages can be cached and

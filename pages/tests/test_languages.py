@@ -403,3 +403,32 @@ def test_the_api_lists_both_languages_and_names_each_pages_language(client, span
     spanish_only = json.loads(client.get("/api/v2/pages/?locale=es&limit=50").content)["items"]
     assert {item["meta"]["locale"] for item in spanish_only} == {"es"}
     assert len(spanish_only) == 4  # home, the initiatives index, one initiative, contact
+
+
+@pytest.mark.django_db
+def test_the_404_page_is_in_the_addresss_language_and_once_kept_costs_two_queries(
+    client, spanish, settings, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    """An address that names no page gets the wording and the organisation's settings from the
+    copies kept per generation, as a page does (pages/translation/context.py: page_not_found):
+    in the address's language, and changed on the very next 404 after they are saved."""
+    settings.SHARED_PARTS_CACHE = True
+    forget()
+    client.get("/es/no-existe/")
+    client.get("/no-such-page/")
+    with django_assert_num_queries(2):  # the routing's lookup, the redirects'
+        missing = client.get("/es/no-existe/")
+    assert missing.status_code == 404
+    spanish_404 = missing.content.decode()
+    assert "<h1>Página no encontrada</h1>" in spanish_404
+    assert "Evidencia y financiación" in spanish_404
+    english_404 = client.get("/no-such-page/").content.decode()
+    assert "<h1>Page not found</h1>" in english_404
+    assert "Evidence and funding for open infrastructure" in english_404
+    assert "Evidencia" not in english_404
+
+    spanish.wording.tagline = "Una línea nueva"
+    with django_capture_on_commit_callbacks(execute=True):
+        spanish.wording.save()
+    assert "Una línea nueva" in client.get("/es/otra-cosa/").content.decode()
+    forget()

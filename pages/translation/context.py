@@ -1,4 +1,5 @@
 from django.utils.functional import SimpleLazyObject
+from django.views import defaults
 
 from pages.caching.shared import enabled, per_generation
 from pages.models.site_settings import OrganisationSettings, OrganisationWording
@@ -35,6 +36,17 @@ def keep_shared_parts(page, request, serve_args, serve_kwargs):
             wording_name,
             per_generation(f"organisation-wording:{language}", _wording, request),
         )
+
+
+def page_not_found(request, exception):
+    """handler404: Django's 404 page. Where the page tree's routing asked the database and found
+    no page (pages/translation/routing.py sets `_wagtail_route_for_request` to None), the
+    wording and the organisation's settings come from the copies kept per generation, as a
+    served page's do: an address that names nothing costs the routing's lookup and the
+    redirects' only. Other 404s (a view's own) look them up as their templates read them."""
+    if getattr(request, "_wagtail_route_for_request", False) is None:
+        keep_shared_parts(None, request, (), {})
+    return defaults.page_not_found(request, exception)
 
 
 def _organisation_settings():
