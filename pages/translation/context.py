@@ -14,11 +14,17 @@ def organisation_wording(request):
 
 
 def keep_shared_parts(page, request, serve_args, serve_kwargs):
-    """Wagtail's `before_serve_page` hook (pages/wagtail_hooks.py), first of them: the wording
-    and the organisation's settings for this request, from the copies kept once per cache
-    generation (pages/caching/shared.py), since every page shows them. Only for a page being
-    served (its database answered the routing): the pages drawn during an outage must not
-    query, and other views look them up as their templates read them."""
+    """Wagtail's `before_serve_page` hook (pages/wagtail_hooks.py), first of them: a page being
+    served reads the shared parts from the kept copies (`use_kept_shared_parts`)."""
+    use_kept_shared_parts(request)
+
+
+def use_kept_shared_parts(request):
+    """The wording and the organisation's settings for this request, from the copies kept once
+    per cache generation (pages/caching/shared.py), since every page shows them. Only where
+    the database answered the routing (a page being served, an address that names none): the
+    pages drawn during an outage must not query, and other views look them up as their
+    templates read them."""
     if not enabled():
         return
     settings_name = OrganisationSettings.get_cache_attr_name()
@@ -45,7 +51,7 @@ def page_not_found(request, exception):
     served page's do: an address that names nothing costs the routing's lookup and the
     redirects' only. Other 404s (a view's own) look them up as their templates read them."""
     if getattr(request, "_wagtail_route_for_request", False) is None:
-        keep_shared_parts(None, request, (), {})
+        use_kept_shared_parts(request)
     return defaults.page_not_found(request, exception)
 
 
