@@ -137,27 +137,40 @@ def pytest_collection_modifyitems(items):
     """The order tests are handed out in: the slow ones first, so that a run ends with short
     tests on both cores rather than one core finishing a long test alone (longest first, as
     far as a scheduler without figures can). pytest-django's order holds: tests in a
-    transaction before transactional ones (whose flush empties every table). So: one file of
-    process tests (its process builds the released site), the slow tests in a transaction (the
-    other process builds the test database for them meanwhile), the other slow tests without a
-    database, the rest in a transaction, the slow then the quick transactional tests, and the
-    quick tests without a database last, where they fill the gaps."""
+    transaction before transactional ones (whose flush empties every table). So:
+
+    1. the tests marked `opening` (the first run of `make run`: no test database needed), and
+       one slow test in a transaction, whose process builds the test database;
+    2. the other slow tests without a database: the first process's work meanwhile;
+    3. the other slow tests in a transaction;
+    4. the process-test files. On SQLite their released site is made from the test database's
+       migrated copy, so they wait for it; on PostgreSQL a process that finds the test
+       database still being built makes the released site meanwhile;
+    5. the rest in a transaction, the slow then the quick transactional tests, and the quick
+       tests without a database last, where they fill the gaps.
+
+    A run with no test marked `opening` (a subset) opens with a process-test file instead."""
     groups = {0: [], 1: [], 2: []}
     for item in items:
         groups[database_use(item)].append(item)
     slow = {id(item) for item in items if is_slow(item)}
-    # Process-test files first: the first of them opens the run, on the process that builds the
-    # released site while the other builds the test database.
-    slow_without_db = sorted(
-        (item for item in groups[2] if id(item) in slow),
-        key=lambda item: item.nodeid.split("::")[0] not in SHARED_BY_THE_FILE,
-    )
-    first_file = slow_without_db[0].nodeid.split("::")[0] if slow_without_db else None
-    opening = [item for item in slow_without_db if item.nodeid.split("::")[0] == first_file]
+
+    def in_a_process_file(item):
+        return item.nodeid.split("::")[0] in SHARED_BY_THE_FILE
+
+    slow_without_db = [item for item in groups[2] if id(item) in slow]
+    opening = [item for item in slow_without_db if item.get_closest_marker("opening")]
+    if not opening:
+        files = [item.nodeid.split("::")[0] for item in slow_without_db if in_a_process_file(item)]
+        opening = [item for item in slow_without_db if files and item.nodeid.startswith(files[0])]
+    opened = {id(item) for item in opening}
+    slow_with_db = [item for item in groups[0] if id(item) in slow]
     items[:] = [
         *opening,
-        *(item for item in groups[0] if id(item) in slow),
-        *(item for item in slow_without_db if item not in opening),
+        *slow_with_db[:1],
+        *(i for i in slow_without_db if id(i) not in opened and not in_a_process_file(i)),
+        *slow_with_db[1:],
+        *(i for i in slow_without_db if id(i) not in opened and in_a_process_file(i)),
         *(item for item in groups[0] if id(item) not in slow),
         *(item for item in groups[1] if id(item) in slow),
         *(item for item in groups[1] if id(item) not in slow),
@@ -220,8 +233,11 @@ def django_db_setup(
 
     def build_the_released_site():
         # While another process builds the test database, this one's core would sit idle:
-        # it builds the site the process tests serve, if this run has any.
-        if any("released_site" in item.fixturenames for item in request.session.items):
+        # it builds the site the process tests serve, if this run has any. Not on SQLite,
+        # where that site starts from the test database's migrated copy (`released_site`).
+        if connection.vendor != "sqlite" and any(
+            "released_site" in item.fixturenames for item in request.session.items
+        ):
             servers.released_site(folder)
 
     with django_db_blocker.unblock():
@@ -234,10 +250,15 @@ def django_db_setup(
 
 
 @pytest.fixture(scope="session")
-def released_site(tmp_path_factory, worker_id):
+def released_site(request, tmp_path_factory, worker_id):
     """The seeded site as a release builds it, for the tests that serve it from other processes
-    (gunicorn): built once per run; each module takes a copy (`servers.copy_site`)."""
-    return servers.released_site(run_folder(tmp_path_factory, worker_id))
+    (gunicorn): built once per run; each module takes a copy (`servers.copy_site`). On SQLite
+    it starts from the test database's migrated copy, so a run migrates once, not twice."""
+    folder = run_folder(tmp_path_factory, worker_id)
+    if connection.vendor != "sqlite":
+        return servers.released_site(folder)
+    test_database = request.getfixturevalue("django_db_setup")
+    return servers.released_site(folder, migrated=test_database.migrated_file)
 
 
 def pytest_sessionfinish(session):

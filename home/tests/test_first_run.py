@@ -205,6 +205,7 @@ def test_a_site_with_its_content_and_its_migrations_has_nothing_to_set_up():
 
 
 @pytest.mark.slow
+@pytest.mark.opening
 def test_run_site_sets_up_a_new_database_and_serves_it(tmp_path):
     """What `make run` runs, on a clone with no database: built, seeded, served; once there, a
     second start finds nothing to do. One process (no autoreloader) to keep it short."""

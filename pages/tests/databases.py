@@ -73,6 +73,12 @@ class TestDatabase:
         self.rows = None  # SQLite: the seeded copy's rows, read once
 
     @property
+    def migrated_file(self):
+        """SQLite: the run's copy of the database as the migrations left it (None on
+        PostgreSQL, whose copy is a template database)."""
+        return self.folder / f"{MIGRATED}.sqlite3" if self.vendor == "sqlite" else None
+
+    @property
     def ready_marker(self):
         return self.folder / "test-database.ready"
 
@@ -93,10 +99,10 @@ class TestDatabase:
             verbosity=verbosity, interactive=False, aliases={"default"}, serialized_aliases=set()
         )
         if self.vendor == "sqlite":
-            self._sqlite_copy_to(self.folder / f"{MIGRATED}.sqlite3")
+            self._sqlite_copy_to(self.migrated_file)
             self._seed()
             self._sqlite_copy_to(self.folder / f"{SEEDED}.sqlite3")
-            self._sqlite_copy_from(self.folder / f"{MIGRATED}.sqlite3")
+            self._sqlite_copy_from(self.migrated_file)
         else:
             self._postgres_copy_to_schema(MIGRATED)
             self._seed()
