@@ -253,7 +253,7 @@ def django_db_setup(
 def released_site(request, tmp_path_factory, worker_id):
     """The seeded site as a release builds it, for the tests that serve it from other processes
     (gunicorn): built once per run; each module takes a copy (`servers.copy_site`). On SQLite
-    it starts from the test database's migrated copy, so a run migrates once, not twice."""
+    it starts from the test database's migrated copy: one run of the migrations for both."""
     folder = run_folder(tmp_path_factory, worker_id)
     if connection.vendor != "sqlite":
         return servers.released_site(folder)

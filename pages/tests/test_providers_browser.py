@@ -30,7 +30,13 @@ from pages.tests.providing import (
 from pages.tests.second_factor import with_app, with_recovery_codes
 from pages.tests.test_moderation_browser import new_tab
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# The provider's admin, the staff's and the public pages work under their Content-Security-Policy:
+# every tab `new_tab` opens reports what the browser refused, and the journey fails on any.
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("no_csp_violations"),
+]
 
 
 def test_a_suggestion_becomes_an_entry_its_provider_keeps_true_and_a_moderator_publishes(
