@@ -155,14 +155,17 @@ def pytest_collection_modifyitems(items):
         groups[database_use(item)].append(item)
     slow = {id(item) for item in items if is_slow(item)}
 
+    def file_of(item):
+        return item.nodeid.split("::")[0]
+
     def in_a_process_file(item):
-        return item.nodeid.split("::")[0] in SHARED_BY_THE_FILE
+        return file_of(item) in SHARED_BY_THE_FILE
 
     slow_without_db = [item for item in groups[2] if id(item) in slow]
     opening = [item for item in slow_without_db if item.get_closest_marker("opening")]
     if not opening:
-        files = [item.nodeid.split("::")[0] for item in slow_without_db if in_a_process_file(item)]
-        opening = [item for item in slow_without_db if files and item.nodeid.startswith(files[0])]
+        first = next((file_of(item) for item in slow_without_db if in_a_process_file(item)), None)
+        opening = [item for item in slow_without_db if file_of(item) == first]
     opened = {id(item) for item in opening}
     slow_with_db = [item for item in groups[0] if id(item) in slow]
     items[:] = [

@@ -340,9 +340,9 @@ def test_the_listing_costs_a_fixed_number_of_queries(
     client, site_tree, initiatives, url, django_assert_num_queries
 ):
     build_initiatives(site_tree.index, initiatives, start=10, indexed=False)
-    # Warmed by the same listing: Django keeps content types per process, by model and by id,
-    # and after some earlier tests the by-id entry a listed page needs is not kept yet (seen:
-    # 7 queries, the seventh a content type, in one order of the suite's tests).
+    # Warmed by the same listing: Django reads each content type once per process, so whether
+    # the listed pages' types are read already depends on the tests this process ran before
+    # (seen: a seventh query, a content type, in one order of the suite's tests).
     client.get(url)
     with django_assert_num_queries(API_LISTING_QUERIES):
         response = client.get(url)
