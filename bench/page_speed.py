@@ -9,8 +9,11 @@ answer, and the site with a Redis of the benchmark's own that hangs (paused with
 
     make bench     (or: .venv/bin/python bench/page_speed.py [--seconds 5] [--connections 16])
     git worktree add /tmp/base394 394a8ec && .venv/bin/python bench/page_speed.py \\
-        --baseline /tmp/base394    (the same pages at 394a8ec, uncached, in the same run)
+        --baseline /tmp/base394    (the same pages at 394a8ec, uncached, in the same run: both
+        servers up, each page loaded now and then in turn, --rounds times; the best of each)
     .venv/bin/python bench/page_speed.py --redis-outage-only    (the hung Redis alone)
+    .venv/bin/python bench/page_speed.py --only CSV,BibTeX --skip-postgres --skip-outage
+        (a few rows: the health check and those whose names hold one of the words)
 
 Load comes from wrk when it is installed (Debian: apt-get install wrk), else from a small
 Python client (slower: it measures less of the server's top speed). Every server listens on
@@ -340,6 +343,30 @@ def measure(env, seconds, connections, load, page_cache_seconds, root=ROOT):
     return results, memory, start_time
 
 
+def measure_side_by_side(env, baseline_env, baseline_root, seconds, connections, load, rounds):
+    """Each page uncached, now and at the baseline, with both servers up and the two loaded in
+    turn (now, then, now, then...): a change in the machine's speed during the run (a shared
+    machine's neighbours; seen: /healthz/ 1,227 to 1,584 req/s from one run to the next) falls
+    on both alike. The best of `rounds` for each."""
+    now, then = {}, {}
+    port, port_then = free_port(), free_port()
+    process, _ = start_gunicorn(env, port, 0)
+    try:
+        process_then, _ = start_gunicorn(baseline_env, port_then, 0, baseline_root)
+        try:
+            for _, path in PAGES:
+                for results, at in ((now, port), (then, port_then)) * rounds:
+                    rps, p50, p99, errors, _ = load(at, path, seconds, connections)
+                    if path not in results or rps > results[path]["rps"]:
+                        results[path] = {"rps": rps, "p50": p50, "p99": p99, "errors": errors}
+                now[path]["bytes"] = gzipped_bytes(port, path)
+        finally:
+            stop(process_then)
+    finally:
+        stop(process)
+    return now, then
+
+
 def bench(label, runs, queries, baseline=None):
     """One table: a column of req/s per run (name -> results), each against /healthz/ in the
     same run; the SQL queries cold and warm; the baseline's uncached req/s and the ratio."""
@@ -434,11 +461,33 @@ def main():
     parser.add_argument(
         "--redis-outage-only", action="store_true", help="only the run with Redis paused"
     )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=2,
+        help="with --baseline: loads of each page, now and then in turn; the best of each",
+    )
+    parser.add_argument(
+        "--only",
+        help="comma-separated words: only the rows whose names hold one (and the health check, "
+        "the ratios' reference), e.g. --only CSV,BibTeX,person",
+    )
     args = parser.parse_args()
+    if args.only:
+        words = [word.strip().lower() for word in args.only.split(",") if word.strip()]
+        PAGES[:] = [
+            (name, path)
+            for name, path in PAGES
+            if name == "health check" or any(word in name.lower() for word in words)
+        ]
     # generate_data.py numbers the initiatives it adds up to --initiatives - 1 (a page that
     # does not exist would measure the 404 instead, as this row did when the count was 300).
-    slot = [name for name, _ in PAGES].index("initiative")
-    PAGES[slot] = ("initiative", f"/initiatives/bench-initiative-{args.initiatives - 1}/")
+    names = [name for name, _ in PAGES]
+    if "initiative" in names:
+        PAGES[names.index("initiative")] = (
+            "initiative",
+            f"/initiatives/bench-initiative-{args.initiatives - 1}/",
+        )
 
     load = load_wrk if shutil.which("wrk") else load_python
     print(
@@ -463,8 +512,8 @@ def main():
             ("files, uncached", env, 0),
             ("Redis, cached", dict(env, REDIS_URL=redis_url) if redis_url else None, 300),
         ]:
-            if run_env is None:
-                continue
+            if run_env is None or (args.baseline and cache_seconds == 0):
+                continue  # with a baseline, uncached is measured beside it (below)
             if "Redis" in run:
                 flush_redis_db(REDIS_DB)
             runs[run], memory, started = measure(run_env, *timing, cache_seconds)
@@ -481,7 +530,10 @@ def main():
                 PYTHONPATH=str(root),
             )
             prepare(base_env_, args.initiatives, args.links, root)
-            baseline, _, _ = measure(base_env_, *timing, 0, root)
+            uncached, baseline = measure_side_by_side(
+                env, base_env_, root, *timing, rounds=args.rounds
+            )
+            runs = {"files, cached": runs["files, cached"], "files, uncached": uncached, **runs}
             runs["394a8ec (no Redis: uncached)"] = baseline
         bench("SQLite: the page cache in files (no Redis) and in Redis", runs, queries, baseline)
         print("\n" + "\n".join(notes))

@@ -163,7 +163,10 @@ class HomePage(PreviewedAsServed, OneQueryViewRestrictions, HeroImageMixin, Page
             return None
         content_type_id, pk, url_path = found
         model = ContentType.objects.get_for_id(content_type_id).model_class()
-        page = model.objects.filter(pk=pk).first() if model is not None else None
+        # By its primary key, unordered: `.first()` would order by it, and compiling that
+        # ordering was a tenth of a kept page's time.
+        rows = model.objects.filter(pk=pk).order_by()[:1] if model is not None else ()
+        page = next(iter(rows), None)
         if page is None or page.url_path != url_path:
             # Moved or gone since it was kept, without a new generation (code that saves a page
             # without publishing it): looked up again, not kept.

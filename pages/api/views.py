@@ -14,6 +14,8 @@ image and document outside a restricted collection, used on a page or not. Here:
 
 A page type is exposed by its `api_fields` (docs/api.md)."""
 
+import json
+
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -29,6 +31,7 @@ from rest_framework.exceptions import Throttled
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
+from rest_framework.utils.encoders import JSONEncoder
 from wagtail.api.v2.pagination import WagtailPagination
 from wagtail.api.v2.serializers import PageHtmlUrlField, PageLocaleField, PageSerializer
 from wagtail.api.v2.utils import BadRequestError
@@ -42,9 +45,9 @@ from wagtail.models import (
     Locale,
     Page,
     ReferenceIndex,
-    Site,
 )
 
+from pages.caching.shared import kept_within_bounds, per_generation
 from pages.translation.routing import no_view_restrictions, site_for
 
 # Past this, an offset is a probe, not a reader: databases refuse offsets beyond 64 bits.
@@ -74,6 +77,30 @@ class PublicReadOnly:
             request._request, group="api", key="ip", rate=rate, method=ALL, increment=True
         ):
             raise Throttled(wait=_split_rate(rate)[1])
+
+    # A listing's or an item's answer is kept once per cache generation for its exact address
+    # (path, query string, scheme; the host is part of every kept name), as the pages' content
+    # is (pages/caching/shared.py, within the same bounds): a publish, or any change pages show,
+    # sets a new generation. Search is worked out every time, as the page cache never keeps it.
+    # Errors are never kept. The rate limit still counts every request (`initial`).
+    def listing_view(self, request):
+        return self.kept_answer(request, super().listing_view)
+
+    def detail_view(self, request, pk):
+        answer = super().detail_view
+        return self.kept_answer(request, lambda request: answer(request, pk))
+
+    def kept_answer(self, request, answer):
+        if "search" in request.GET:
+            return answer(request)
+        data = kept_within_bounds(
+            f"api:{request.scheme}:{request.get_full_path()}",
+            request._request,
+            # As plain JSON data: the serializer's own holds the serializer and its request.
+            lambda: json.loads(json.dumps(answer(request).data, cls=JSONEncoder)),
+            size=lambda data: len(json.dumps(data)),
+        )
+        return Response(data)
 
     def handle_exception(self, exc):
         # A malformed value in a filter reaches the database as a query it cannot run.
@@ -152,12 +179,11 @@ class PublicPagesAPIViewSet(PublicReadOnly, PagesAPIViewSet):
                 self._public_pages = Page.objects.none()
             else:
                 # Every language's tree, as Wagtail's own endpoint lists them (?locale=es
-                # narrows to one).
-                # The homes' addresses are in Wagtail's cache of site root paths: no query.
+                # narrows to one), by the tree's `path`: search may filter on it, not on
+                # `url_path` (which answered every search with a 400).
                 in_a_tree = Q()
-                for root in Site.get_site_root_paths():
-                    if root.site_id == site.pk:
-                        in_a_tree |= Q(url_path__startswith=root.root_path)
+                for path in home_paths(self.request._request, site):
+                    in_a_tree |= Q(path__startswith=path)
                 self._public_pages = public_live_pages(self.request._request).filter(in_a_tree)
         return self._public_pages
 
@@ -166,6 +192,17 @@ class PublicPagesAPIViewSet(PublicReadOnly, PagesAPIViewSet):
             return super().find_object(queryset, request)
         except Http404:
             return None
+
+
+def home_paths(request, site):
+    """The tree paths of the site's home page in every language, kept per cache generation
+    (pages/caching/shared.py)."""
+    homes = Page.objects.filter(
+        translation_key__in=Page.objects.filter(pk=site.root_page_id).values("translation_key")
+    )
+    return per_generation(
+        f"api-home-paths:{site.pk}", lambda: list(homes.values_list("path", flat=True)), request
+    )
 
 
 def used_on_public_pages(model, request):

@@ -17,7 +17,13 @@ from pages.fields import RichTextField, SafeURLAPIField, StreamField, WebURLFiel
 from pages.links.panels import LinkProblemsPanel
 from pages.translation.locales import TranslatableSnippetMixin
 
-from .base import HOME_PAGE, INTRODUCTION_FEATURES, OneQueryViewRestrictions, PreviewedAsServed
+from .base import (
+    HOME_PAGE,
+    INTRODUCTION_FEATURES,
+    OneQueryViewRestrictions,
+    PreviewedAsServed,
+    kept_per_generation,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -209,21 +215,29 @@ class ImpactPage(PreviewedAsServed, OneQueryViewRestrictions, RoutablePageMixin,
     def data(self, request, filename):
         if request.method not in ("GET", "HEAD"):
             return HttpResponse(status=405, headers={"Allow": "GET, HEAD"})
+        # Each file is kept once per cache generation, as the page keeps its charts: reading
+        # the datasets (their sources' library links and pages) was most of a file's time. Its
+        # addresses are absolute, so the scheme is part of the name (the host is already).
+        text = kept_per_generation(
+            request,
+            f"data:{self.pk}:{filename}:{request.scheme}",
+            lambda: self.data_file(request, filename),
+        )
+        if filename.endswith(".json"):
+            return HttpResponse(text, content_type="application/json")
+        response = HttpResponse(text, content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+    def data_file(self, request, filename):
+        """The text of one of the page's data files; Http404 for one it does not have."""
         absolute = request.build_absolute_uri
         if filename == self.DATA_PACKAGE:
             return self.data_package(request)
         slug, _, extension = filename.rpartition(".")
         if extension == "csv":
-            response = HttpResponse(
-                self.dataset(slug).as_csv(absolute), content_type="text/csv; charset=utf-8"
-            )
-            response["Content-Disposition"] = f'attachment; filename="{slug}.csv"'
-            return response
-        if extension == "json":
-            return HttpResponse(
-                self.dataset(slug).as_json(absolute), content_type="application/json"
-            )
-        raise Http404("No such file.")
+            return self.dataset(slug).as_csv(absolute)
+        return self.dataset(slug).as_json(absolute)
 
     def data_package(self, request):
         """One Frictionless data package (https://specs.frictionlessdata.io/data-package/)
@@ -244,6 +258,4 @@ class ImpactPage(PreviewedAsServed, OneQueryViewRestrictions, RoutablePageMixin,
         }
         if self.last_published_at:
             package["created"] = self.last_published_at.isoformat()
-        return HttpResponse(
-            json.dumps(package, ensure_ascii=False, indent=2), content_type="application/json"
-        )
+        return json.dumps(package, ensure_ascii=False, indent=2)

@@ -30,6 +30,7 @@ from pages.people.models import Authorship
 from pages.scholarly import citations
 from pages.scholarly.identifiers import DOIField, validate_doi
 from pages.scholarly.licences import LICENCE_CHOICES, LICENCES
+from pages.translation.locales import active_language
 
 from .base import (
     HOME_PAGE,
@@ -38,6 +39,7 @@ from .base import (
     HeroImageMixin,
     OneQueryViewRestrictions,
     PreviewedAsServed,
+    kept_per_generation,
     people_index_url,
     public_pages,
 )
@@ -470,9 +472,14 @@ class PublicationPage(
         if name not in citations.DOWNLOADS:
             raise Http404("No such citation format.")
         _label, extension, content_type = citations.DOWNLOADS[name]
-        response = HttpResponse(
-            citations.download(self.citation_item(request), name), content_type=content_type
+        # Kept once per cache generation, as the page keeps its APA citation: its authors'
+        # query and the formatting (BibTeX's LaTeX escapes) were most of the answer's time.
+        text = kept_per_generation(
+            request,
+            f"citation:{self.pk}:{name}:{active_language()}",
+            lambda: citations.download(self.citation_item(request), name),
         )
+        response = HttpResponse(text, content_type=content_type)
         response["Content-Disposition"] = f'attachment; filename="{self.slug}.{extension}"'
         return response
 

@@ -15,7 +15,7 @@ from wagtail.models import (
     get_page_models,
 )
 
-from conftest import add_page, build_initiatives, make_image, paragraph, root_collection
+from conftest import add_page, build_initiatives, make_image, paragraph, root_collection, translate
 from pages.caching.shared import forget
 from pages.contacts.models import ContactMessage
 from pages.models import NewsPage, PublicationPage, StandardPage
@@ -325,10 +325,11 @@ def test_api_answers_are_cached_and_emptied_on_publish_and_unpublish(
 
 
 # A listing with its default fields (uncached, SQLite, nothing kept per generation): the site,
-# the restrictions, the private aliases, the count, the page of results and the site's locales
-# (each item names its language). `fields=*` adds the related objects of each item (hero images,
-# pages in streams), at most WAGTAILAPI_LIMIT_MAX items' worth (docs/api.md).
-API_LISTING_QUERIES = 6
+# its home page's tree in each language, the restrictions, the private aliases, the count, the
+# page of results and the site's locales (each item names its language). `fields=*` adds the
+# related objects of each item (hero images, pages in streams), at most WAGTAILAPI_LIMIT_MAX
+# items' worth (docs/api.md).
+API_LISTING_QUERIES = 7
 
 
 @pytest.mark.django_db
@@ -354,7 +355,8 @@ def test_the_listing_costs_a_fixed_number_of_queries(
 
 # As in production (SHARED_PARTS_CACHE): the request's site, and whether any page is private at
 # all, are kept per cache generation as the pages' routing keeps them; a listing then costs the
-# count, the page of results and the site's locales.
+# count, the page of results and the site's locales the first time it is asked for in a
+# generation, and nothing after (its answer is kept: PublicReadOnly.kept_answer).
 API_LISTING_QUERIES_KEPT = 3
 
 
@@ -375,9 +377,11 @@ def test_with_the_site_kept_a_listing_costs_three_queries_and_a_page_made_privat
     django_capture_on_commit_callbacks,
 ):
     url = "/api/v2/pages/?limit=50"
-    get(client, url)
+    get(client, "/api/v2/pages/?limit=49")  # the site and "nothing is private" kept
     with django_assert_num_queries(API_LISTING_QUERIES_KEPT):
         listed = json.loads(get(client, url).content)
+    with django_assert_num_queries(0):
+        assert json.loads(get(client, url).content) == listed
     about = site_tree.about
     assert about.pk in {item["id"] for item in listed["items"]}
     assert get(client, f"/api/v2/pages/{about.pk}/").status_code == 200
@@ -391,3 +395,48 @@ def test_with_the_site_kept_a_listing_costs_three_queries_and_a_page_made_privat
     assert about.pk not in {item["id"] for item in listed["items"]}
     assert get(client, f"/api/v2/pages/{about.pk}/").status_code == 404
     assert listed["meta"]["total_count"] == len(listed["items"]) > 3
+
+
+@pytest.mark.django_db
+def test_a_kept_answer_shows_a_publish_on_the_next_request_and_a_search_is_never_kept(
+    client,
+    site_tree,
+    kept_per_generation,
+    django_assert_max_num_queries,
+    django_capture_on_commit_callbacks,
+):
+    about = site_tree.about
+    urls = ["/api/v2/pages/?fields=title", f"/api/v2/pages/{about.pk}/"]
+    for url in urls:
+        get(client, url)
+        assert '"About"' in get(client, url).content.decode(), url  # kept
+    searched = "/api/v2/pages/?search=About"
+    get(client, searched)
+
+    about.title = "Who we are"
+    with django_capture_on_commit_callbacks(execute=True):
+        about.save_revision().publish()
+    for url in urls:
+        text = get(client, url).content.decode()
+        assert '"Who we are"' in text and '"About"' not in text, url
+    # A search asks the index every time: never the kept answer, even within a generation.
+    with pytest.raises(pytest.fail.Exception), django_assert_max_num_queries(0):
+        get(client, searched)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kept", [False, True])
+def test_a_search_finds_a_public_page_by_its_title_in_every_language(
+    client, site_tree, settings, kept
+):
+    """The listing's tree is filtered by `path`, which search may filter on (by `url_path`
+    every search was refused with a 400)."""
+    settings.SHARED_PARTS_CACHE = kept
+    forget()
+    translate(site_tree.home, title="Inicio")
+    spanish = translate(site_tree.about, title="Acerca de", slug="acerca")
+    for words, found in (("About", site_tree.about.pk), ("Acerca", spanish.pk)):
+        response = get(client, f"/api/v2/pages/?search={words}")
+        assert response.status_code == 200, response.content
+        assert found in {item["id"] for item in json.loads(response.content)["items"]}, words
+    forget()

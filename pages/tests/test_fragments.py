@@ -107,7 +107,7 @@ def test_a_post_published_or_unpublished_shows_in_the_news_on_the_next_request(
 def test_a_publications_new_title_shows_in_its_citation_and_the_research_listing(
     client, ada_on_everything, django_capture_on_commit_callbacks
 ):
-    for url in ("/research/", "/research/publication-3/"):
+    for url in ("/research/", "/research/publication-3/", "/research/publication-3/cite/bibtex/"):
         html(client, url)
     publication = PublicationPage.objects.get(slug="publication-3")
     publication.title = "Costs of open infrastructure"
@@ -118,6 +118,63 @@ def test_a_publications_new_title_shows_in_its_citation_and_the_research_listing
     page = html(client, "/research/publication-3/")
     citation = page.split('id="citation-apa">', 1)[1].split("</p>", 1)[0]
     assert "Costs of open infrastructure" in citation
+    assert "Costs of open infrastructure" in html(client, "/research/publication-3/cite/bibtex/")
+
+
+@pytest.mark.django_db
+def test_a_profile_comes_with_a_persons_first_published_work_and_goes_with_their_last(
+    client, site_tree, organisation, django_capture_on_commit_callbacks
+):
+    """Who has a profile is kept per generation (PeopleIndexPage.people_by_slug): a person
+    credited for the first time, or no longer credited anywhere, is seen on the next request."""
+    grace = make_person("Grace", "Hopper", slug="grace")
+    build_publications(site_tree.research, 1, start=3, indexed=False, authors=[grace])
+    assert client.get("/people/ada/").status_code == 404
+    html(client, "/people/grace/")
+    html(client, "/people/grace/")  # kept
+
+    ada = make_person("Ada", "Lovelace", slug="ada")
+    (post,) = build_posts(site_tree.news, 1, start=3, indexed=False, authors=[ada])
+    with django_capture_on_commit_callbacks(execute=True):
+        post.save_revision().publish()  # as an editor's publish: a new generation
+    assert "Lovelace" in html(client, "/people/ada/")
+
+    publication = PublicationPage.objects.get(slug="publication-3")
+    with django_capture_on_commit_callbacks(execute=True):
+        publication.unpublish()
+    assert client.get("/people/grace/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_datasets_new_figures_are_in_its_files_on_the_next_request(
+    client, site_tree, django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
+    """An impact page's data files are kept per generation (ImpactPage.data): an editor's
+    published change is in the CSV, the JSON and the data package on the next request; until
+    then a file costs the page's own row only."""
+    from pages.tests.datasets import dataset
+
+    impact = site_tree.impact
+    impact.datasets = [dataset("grants", title="Grants tracked")]
+    with django_capture_on_commit_callbacks(execute=True):
+        impact.save_revision().publish()
+    files = ["/impact/data/grants.csv", "/impact/data/grants.json", "/impact/data/datapackage.json"]
+    html(client, "/")
+    for url in files:
+        assert "Grants tracked" in html(client, url), url
+        with django_assert_max_num_queries(1, info=url):
+            html(client, url)
+
+    impact.refresh_from_db()
+    impact.datasets = [
+        dataset("grants", title="Grants funded", rows=(("2024", "514"), ("2025", "702")))
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        impact.save_revision().publish()
+    for url in files:
+        text = html(client, url)
+        assert "Grants funded" in text and "Grants tracked" not in text, url
+    assert "702" in html(client, "/impact/data/grants.csv")
 
 
 @pytest.mark.django_db
@@ -183,17 +240,18 @@ def test_an_initiatives_new_title_and_a_links_show_on_the_next_request(
 
 
 # After the first request of a generation, a listing's kept part costs nothing: what is left
-# is the page's own row (routing keeps which page an address names: home/models.py), and a
-# person's lookup on a profile. The view restrictions cost nothing where the site has none
-# (pages/translation/routing.py). The head's metadata (Scholar's tags included) and the
-# breadcrumbs are kept with the content (site_tags.kept_for_the_page).
+# is the page's own row (routing keeps which page an address names: home/models.py); a
+# profile's person and a citation's text are kept too. The view restrictions cost nothing
+# where the site has none (pages/translation/routing.py). The head's metadata (Scholar's tags
+# included) and the breadcrumbs are kept with the content (site_tags.kept_for_the_page).
 KEPT_BUDGETS = {
     "/news/": 1,
     "/news/?tag=grants&page=1": 1,
     "/research/": 1,
     "/research/?type=report&year=2024": 1,
-    "/people/ada/": 2,
+    "/people/ada/": 1,
     "/research/publication-3/": 1,
+    "/research/publication-3/cite/bibtex/": 1,
     "/news/post-3/": 1,
     "/": 0,
     "/initiatives/": 1,

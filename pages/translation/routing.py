@@ -12,7 +12,7 @@ from wagtail import views as wagtail_views
 from wagtail.models import PageViewRestriction, Site
 from wagtail.url_routing import RouteResult
 
-from pages.caching.shared import enabled, per_generation
+from pages.caching.shared import enabled, kept_within_bounds, per_generation
 
 from .locales import active_language
 
@@ -77,6 +77,11 @@ def route(request, path):
         f"home:{site.pk}:{language}", lambda: home_for_language(site, language), request
     )
     request._routed_home = home  # the navigation and breadcrumbs start from it, free
+    # What a page type keeps of its own per generation (pages/models/base.py:
+    # kept_per_generation): a profile's lookup, a citation's or a dataset's file.
+    request.kept_per_generation = lambda name, compute, size: kept_within_bounds(
+        name, request, compute, size
+    )
     try:
         found = home.route(request, [component for component in path.split("/") if component])
     except Http404:
