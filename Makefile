@@ -40,14 +40,19 @@ $(VENV)/.dev-installed: requirements.txt requirements-dev.txt .ci/install_requir
 run: $(VENV)/.runtime-installed
 	@$(MANAGE) run_site $(HOST):$(PORT)
 
-# Coverage is measured on every run and printed per file; the 95% floor holds when the whole
-# suite runs (a subset chosen with PYTEST_ARGS would fall under it).
-COVERAGE = --cov --cov-report=term-missing $(if $(PYTEST_ARGS),,--cov-fail-under=95)
+# Coverage is measured on every run (slipcover, [tool.slipcover] in pyproject.toml) and printed
+# per file; the 95% floor holds when the whole suite runs (a subset chosen with PYTEST_ARGS would
+# fall under it). The figures go to a file and are printed from it: slipcover's own --fail-under
+# beside pytest-xdist prints only the controller's share (docs/testing.md).
+COVERAGE_FILE := .coverage.json
 
 # The 15 slowest tests are printed at the end of every run, so that a slow one is seen when it
 # comes (docs/testing.md).
 test: $(VENV)/.dev-installed
-	$(BIN)/python -m pytest $(COVERAGE) --durations=15 $(PYTEST_ARGS)
+	@rm -f $(COVERAGE_FILE)
+	$(BIN)/python -m slipcover --json --out $(COVERAGE_FILE) -m pytest --durations=15 $(PYTEST_ARGS)
+	@$(BIN)/python -m slipcover --merge $(COVERAGE_FILE) --out $(COVERAGE_FILE) \
+		$(if $(PYTEST_ARGS),,--fail-under 95)
 
 # Style, migrations in step with the models, the import rules of docs/architecture.md, and the
 # interface's catalogues complete and in step with the code (needs GNU gettext).

@@ -149,7 +149,9 @@ def pytest_collection_modifyitems(items):
     5. the rest in a transaction, the slow then the quick transactional tests, and the quick
        tests without a database last, where they fill the gaps.
 
-    A run with no test marked `opening` (a subset) opens with a process-test file instead."""
+    A run with no test marked `opening` (a subset, or .ci/run's PostgreSQL pass) opens with the
+    slow tests that need no test database at all (nor the released site, which on SQLite starts
+    from its copy), or failing those with a process-test file."""
     groups = {0: [], 1: [], 2: []}
     for item in items:
         groups[database_use(item)].append(item)
@@ -163,6 +165,13 @@ def pytest_collection_modifyitems(items):
 
     slow_without_db = [item for item in groups[2] if id(item) in slow]
     opening = [item for item in slow_without_db if item.get_closest_marker("opening")]
+    if not opening:
+        opening = [
+            item
+            for item in slow_without_db
+            if not in_a_process_file(item)
+            and not {"django_db_setup", "released_site"} & set(item.fixturenames)
+        ]
     if not opening:
         first = next((file_of(item) for item in slow_without_db if in_a_process_file(item)), None)
         opening = [item for item in slow_without_db if file_of(item) == first]
@@ -182,34 +191,8 @@ def pytest_collection_modifyitems(items):
 
 
 def clean_env(**variables):
-    """A process environment with exactly these variables and a PATH, plus coverage.py's own,
-    so that a process a test starts is measured like the rest of the suite."""
-    measured = {k: v for k, v in os.environ.items() if k.startswith("COVERAGE_")}
-    return {"PATH": "/usr/bin:/bin", **measured, **variables}
-
-
-_PAUSED_COVERAGE = []
-
-
-@pytest.fixture(scope="session")
-def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
-    """Building a test database runs some 260 migrations, Wagtail's and Django's, which coverage
-    leaves out of its figures and which run twice as slowly measured, then the seed, whose lines
-    the tests of `load_ioi_content` measure: coverage pauses until both have run
-    (django_db_setup below)."""
-    try:
-        from coverage import Coverage
-    except ImportError:  # pragma: no cover
-        return
-    measuring = Coverage.current()
-    if measuring is not None:
-        measuring.stop()
-        _PAUSED_COVERAGE.append(measuring)
-
-
-def _resume_coverage():
-    while _PAUSED_COVERAGE:
-        _PAUSED_COVERAGE.pop().start()
+    """A process environment with exactly these variables and a PATH."""
+    return {"PATH": "/usr/bin:/bin", **variables}
 
 
 def run_folder(tmp_path_factory, worker_id):
@@ -223,7 +206,7 @@ def django_db_setup(
     request,
     django_test_environment,
     django_db_blocker,
-    django_db_modify_db_settings,
+    django_db_modify_db_settings,  # pytest-django's: each xdist process's own database name
     tmp_path_factory,
     worker_id,
 ):
@@ -246,7 +229,6 @@ def django_db_setup(
     with django_db_blocker.unblock():
         database = TestDatabase(folder)
         old_config = database.set_up(verbosity=verbosity, while_waiting=build_the_released_site)
-        _resume_coverage()
     yield database
     with django_db_blocker.unblock():
         teardown_databases(old_config, verbosity=verbosity)
@@ -876,12 +858,33 @@ def audit_pages(browser, base_url, paths, check=None):
 
 
 def sign_in(tab, base_url, username):
-    """Through the admin's sign-in form, as a person would."""
+    """Through the admin's sign-in form, as a person would; the tab is left on the dashboard."""
     tab.goto(f"{base_url}/admin/login/")
     tab.get_by_label("Username").fill(username)
     tab.get_by_label("Password").fill(PASSWORD)
     tab.get_by_role("button", name="Sign in").click()
     tab.wait_for_url(f"{base_url}/admin/")
+
+
+def signed_in(tab, base_url, username):
+    """The tab's browser signed in as `username` by a session made on the server, for a journey
+    whose next step is an admin page of its own: the sign-in page and the dashboard it leads to
+    are two admin pages for the server and Chromium to render (docs/testing.md), which a dozen
+    sign-ins paid for nothing. `sign_in` keeps the form in the journeys that go on from the
+    dashboard; the sign-in itself is tested in test_staff_2fa_browser.py (in the browser) and
+    test_staff_2fa.py."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    client = Client()
+    client.force_login(
+        get_user_model().objects.get(username=username),
+        backend="django.contrib.auth.backends.ModelBackend",
+    )
+    session = client.cookies[settings.SESSION_COOKIE_NAME].value
+    tab.context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": base_url}]
+    )
 
 
 @pytest.fixture

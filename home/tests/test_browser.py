@@ -3,7 +3,7 @@ and axe-core's accessibility audit of the public pages."""
 
 import pytest
 
-from conftest import audit_pages, sign_in, watch_csp
+from conftest import audit_pages, signed_in, watch_csp
 from pages.models import ImpactPage
 
 # Transactional: the live server's thread must see what the test writes.
@@ -16,7 +16,7 @@ def test_administrator_changes_an_impact_highlight_and_the_public_sees_it_once_p
     tab = page_in_browser
     impact = ImpactPage.objects.get(locale__language_code="en")
     make_user("administrator")
-    sign_in(tab, seeded_site, "administrator")
+    signed_in(tab, seeded_site, "administrator")
 
     tab.goto(f"{seeded_site}/admin/pages/{impact.pk}/edit/")
     figure = tab.locator('input[name="highlights-0-figure"]')
@@ -121,7 +121,7 @@ def test_editor_changes_a_figure_in_a_dataset_and_readers_get_the_new_chart_and_
     tab = page_in_browser
     impact = ImpactPage.objects.get(locale__language_code="en")
     make_user("administrator")
-    sign_in(tab, seeded_site, "administrator")
+    signed_in(tab, seeded_site, "administrator")
     tab.goto(f"{seeded_site}/admin/pages/{impact.pk}/edit/")
 
     def publish():

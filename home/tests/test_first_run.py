@@ -23,6 +23,9 @@ from home import site_setup
 from pages.tests.servers import ROOT, free_port, stop, wait_for
 
 INSTALLER = ROOT / ".ci" / "install_requirements.py"
+# The installer, a SQLite file and `make run`'s development settings, whatever database the
+# suite runs on (pyproject.toml's markers).
+same_on_every_database = pytest.mark.same_on_every_database
 PROBE = "ioi_probe"
 
 
@@ -104,6 +107,7 @@ def install(tmp_path):
     return _install
 
 
+@same_on_every_database
 def test_uv_installs_where_it_is_there_with_pips_settings(install):
     uv = uv_here()
     if uv is None:
@@ -114,6 +118,7 @@ def test_uv_installs_where_it_is_there_with_pips_settings(install):
     assert "with uv" in done.stdout and "pip" not in done.stdout
 
 
+@same_on_every_database
 def test_ioi_installer_pip_installs_with_pip_even_where_uv_is_there(install):
     done, by = install(installer="pip", uv=uv_here())
     assert done.returncode == 0, done.stdout + done.stderr
@@ -121,6 +126,7 @@ def test_ioi_installer_pip_installs_with_pip_even_where_uv_is_there(install):
     assert "with pip" in done.stdout and "uv" not in done.stdout
 
 
+@same_on_every_database
 @pytest.mark.slow
 def test_where_uv_cannot_be_installed_pip_installs_instead(install):
     """Nothing on PATH, nothing in the venv, and pip finds no uv to install (no index)."""
@@ -131,6 +137,7 @@ def test_where_uv_cannot_be_installed_pip_installs_instead(install):
     assert "with pip" in done.stdout
 
 
+@same_on_every_database
 def test_ioi_installer_uv_fails_where_uv_cannot_be_had(install):
     done, by = install(installer="uv")
     assert done.returncode == 1 and by is None
@@ -159,6 +166,7 @@ def pragmas(connection):
         ]
 
 
+@same_on_every_database
 def test_a_new_database_is_built_aside_without_waiting_on_the_disk_then_moved_in(sqlite_file):
     connection, path = sqlite_file
     assert site_setup.new_sqlite_file(connection) == path
@@ -177,6 +185,7 @@ def test_a_new_database_is_built_aside_without_waiting_on_the_disk_then_moved_in
     assert site_setup.new_sqlite_file(connection) is None
 
 
+@same_on_every_database
 def test_a_build_that_stops_leaves_no_database_and_the_next_one_starts_again(sqlite_file):
     connection, path = sqlite_file
     with pytest.raises(KeyboardInterrupt), site_setup.building(connection, path):
@@ -204,6 +213,7 @@ def test_a_site_with_its_content_and_its_migrations_has_nothing_to_set_up():
     )
 
 
+@same_on_every_database
 @pytest.mark.slow
 @pytest.mark.opening
 def test_run_site_sets_up_a_new_database_and_serves_it(tmp_path):
@@ -218,9 +228,6 @@ def test_run_site_sets_up_a_new_database_and_serves_it(tmp_path):
         PYTHONUNBUFFERED="1",
     )
     log = tmp_path / "run_site.log"
-    # The first start runs some 260 migrations, which coverage would make half again as slow
-    # (9 s a run): it is not measured, though what it printed is checked; the second is.
-    unmeasured = {k: v for k, v in env.items() if not k.startswith("COVERAGE_")}
 
     def run_site(environment=env):
         with log.open("w") as out:
@@ -240,7 +247,7 @@ def test_run_site_sets_up_a_new_database_and_serves_it(tmp_path):
         except httpx.HTTPError:
             return False
 
-    server = run_site(unmeasured)
+    server = run_site()
     try:
         wait_for(home_answers, 180, "the first page of a new site")
     finally:

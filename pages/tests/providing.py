@@ -14,7 +14,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from conftest import PASSWORD, sign_in
+from conftest import PASSWORD, signed_in
 from pages.providers.grants import grant_entries, make_provider
 from pages.public_forms import MIN_FILL_SECONDS
 from pages.tests.test_moderation_browser import new_tab
@@ -205,7 +205,7 @@ def accept_as_staff(browser, base_url, username, name, sign_in_step=None):
     if sign_in_step:
         sign_in_step(tab)
     else:
-        sign_in(tab, base_url, username)
+        signed_in(tab, base_url, username)
     tab.goto(f"{base_url}/admin/snippets/catalogue/suggestion/?status=new")
     row = tab.locator("tr", has_text=name)
     row.get_by_role("button", name=re.compile("More options", re.I)).click()

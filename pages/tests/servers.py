@@ -82,9 +82,8 @@ def required(binary, why, variable):
 
 
 def production_env(workdir, **variables):
-    """Production settings as a deployer sets them, with the test's own secret and folders.
-    Other tests measure what these processes run; coverage here would only slow them."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("COVERAGE_")}
+    """Production settings as a deployer sets them, with the test's own secret and folders."""
+    env = dict(os.environ)
     for name in ("DATABASE_URL", "REDIS_URL", "DJANGO_SITE_URL", "DJANGO_ALLOWED_HOSTS"):
         env.pop(name, None)
     env.update(
@@ -117,26 +116,37 @@ def site_env(workdir, redis_port, **extra):
     return env
 
 
+# The static files collected with their manifest but not compressed: that takes seconds and
+# nothing here reads the compressed copies. The storage is swapped with override_settings, whose
+# signal resets Django's storages: django.setup() has already made them, and changing
+# settings.STORAGES in place was ignored (the files were compressed, some 12 s of CPU).
+COLLECT_STATIC = (
+    "import django; django.setup(); from django.core.management import call_command as run; "
+    "from django.conf import settings; from django.test.utils import override_settings; "
+    "manifest = {**settings.STORAGES, 'staticfiles': {'BACKEND': "
+    "'django.contrib.staticfiles.storage.ManifestStaticFilesStorage'}}; "
+    "override_settings(STORAGES=manifest).enable(); "
+    "run('collectstatic', interactive=False, verbosity=0); "
+)
+
+
 def build_site(env):
     """The release steps, in one process rather than four (each start-up costs seconds), and an
-    administrator. The static files are collected with their manifest but not compressed: that
-    takes seconds and nothing here reads the compressed copies. (The deployment drill runs the
-    steps exactly as docs/deployment.md lists them.) The storage is swapped with
-    override_settings, whose signal resets Django's storages: django.setup() has already made
-    them, and changing settings.STORAGES in place was ignored (the files were compressed, some
-    12 s of CPU)."""
+    administrator. (The deployment drill runs the steps exactly as docs/deployment.md lists
+    them.)"""
     release = (
-        "import django; django.setup(); from django.core.management import call_command as run; "
-        "from django.conf import settings; from django.test.utils import override_settings; "
-        "manifest = {**settings.STORAGES, 'staticfiles': {'BACKEND': "
-        "'django.contrib.staticfiles.storage.ManifestStaticFilesStorage'}}; "
-        "run('migrate', interactive=False, verbosity=0); "
-        "override_settings(STORAGES=manifest).enable(); "
-        "run('collectstatic', interactive=False, verbosity=0); "
+        COLLECT_STATIC + "run('migrate', interactive=False, verbosity=0); "
         "run('load_ioi_content', verbosity=0); "
         "run('createsuperuser', interactive=False, username='admin', email='a@b.org')"
     )
     subprocess.run([PYTHON, "-c", release], env=env, cwd=ROOT, check=True, capture_output=True)
+
+
+def collect_static(env):
+    """The static files alone, as `build_site` collects them, into env's DJANGO_STATIC_ROOT."""
+    subprocess.run(
+        [PYTHON, "-c", COLLECT_STATIC], env=env, cwd=ROOT, check=True, capture_output=True
+    )
 
 
 def released_site(folder, migrated=None):

@@ -32,7 +32,7 @@ import pytest
 
 from pages.backups import archive
 
-from .servers import PYTHON, ROOT, copy_site, production_env, start_gunicorn, stop
+from .servers import PYTHON, ROOT, collect_static, copy_site, production_env, start_gunicorn, stop
 
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 ON_POSTGRES = DATABASE_URL.startswith("postgres")
@@ -169,11 +169,6 @@ class Drill:
         )
         for name in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL"):
             self.env.pop(name, None)
-        # The commands under test are measured, like the rest of the suite.
-        self.measured = {
-            **self.env,
-            **{k: v for k, v in os.environ.items() if k.startswith("COVERAGE_")},
-        }
 
     def snapshot(self):
         """Every row of every table, as a count and a hash per table, read through the database
@@ -219,10 +214,11 @@ class Drill:
 
 
 @pytest.fixture(scope="module")
-def drill(request, tmp_path_factory, released_site):
+def drill(request, tmp_path_factory, django_db_setup, django_db_blocker):
     """The run's seeded site in a database of the drill's own: on SQLite a copy of the released
     site (conftest.py), on PostgreSQL a database made from the run's template (the seeded copy
-    the tests restore, pages/tests/databases.py), beside the released site's static files."""
+    the tests restore, pages/tests/databases.py) with the static files collected beside it (the
+    released site, a SQLite file built from nothing on this pass, would cost half a minute)."""
     workdir = tmp_path_factory.mktemp("backup-drill")
     name = f"ioi_backup_drill_{secrets.token_hex(4)}"
     server_url = ""
@@ -237,12 +233,12 @@ def drill(request, tmp_path_factory, released_site):
     site = Drill(workdir, database_url, server_url)
     try:
         if ON_POSTGRES:
-            test_database = request.getfixturevalue("django_db_setup")
-            with request.getfixturevalue("django_db_blocker").unblock():
-                test_database.postgres_seeded_database(name)
-            (workdir / "static").symlink_to(released_site / "static")
+            with django_db_blocker.unblock():
+                django_db_setup.postgres_seeded_database(name)
+            collect_static(site.env)
         else:
-            copy_site(released_site, workdir)  # the run's one build (conftest.py)
+            # The run's one build (conftest.py).
+            copy_site(request.getfixturevalue("released_site"), workdir)
         site.content = python(site.env, ADD_CONTENT)
         yield site
     finally:
@@ -273,7 +269,7 @@ def backup(drill):
         reader = threading.Thread(target=read)
         reader.start()
         try:
-            result = make(drill.measured, "backup")
+            result = make(drill.env, "backup")
         finally:
             done.set()
             reader.join(timeout=60)
@@ -311,14 +307,14 @@ def test_the_restore_drill(drill, backup):
     (drill.media / "images" / "later.png").write_bytes(b"later")
     next(drill.media.glob("documents/*")).unlink()
     assert drill.state() != (before, files)  # the snapshot sees what changed
-    result = make(drill.measured, "restore", BACKUP=backup["path"], NOINPUT=1)
+    result = make(drill.env, "restore", BACKUP=backup["path"], NOINPUT=1)
     assert result.returncode == 0, result.stderr
     assert "Restored the database and" in result.stdout
     assert drill.state() == (before, files)
 
     # Both lost: the database and the media folder.
     drill.wipe()
-    result = make(drill.measured, "restore", BACKUP=backup["path"], NOINPUT=1)
+    result = make(drill.env, "restore", BACKUP=backup["path"], NOINPUT=1)
     assert result.returncode == 0, result.stderr
     assert drill.state() == (before, files)
 
@@ -345,7 +341,7 @@ def test_a_truncated_backup_is_refused_and_nothing_changes(drill, backup, tmp_pa
     data = backup["path"].read_bytes()
     cut = tmp_path / backup["path"].name
     cut.write_bytes(data[: len(data) * 2 // 3])
-    result = make(drill.measured, "restore", BACKUP=cut, NOINPUT=1)
+    result = make(drill.env, "restore", BACKUP=cut, NOINPUT=1)
     refused(drill, result, "is damaged or incomplete", before)
 
 
@@ -353,13 +349,13 @@ def test_a_file_that_is_not_a_backup_is_refused_and_nothing_changes(drill, tmp_p
     before = drill.state()
     other = tmp_path / "photos.tar"
     other.write_bytes(os.urandom(64 * 1024))
-    result = make(drill.measured, "restore", BACKUP=other, NOINPUT=1)
+    result = make(drill.env, "restore", BACKUP=other, NOINPUT=1)
     refused(drill, result, "is not a backup of this site", before)
 
 
 def test_a_restore_nobody_confirmed_is_refused_and_nothing_changes(drill, backup):
     before = drill.state()
-    result = make(drill.measured, "restore", BACKUP=backup["path"])  # no input at all
+    result = make(drill.env, "restore", BACKUP=backup["path"])  # no input at all
     refused(drill, result, "there was no answer", before)
     assert "--noinput" in result.stderr
 
@@ -379,6 +375,6 @@ def test_a_database_restore_that_fails_halfway_changes_nothing(drill, backup, tm
     path = tmp_path / "failing.tar"
     fields = {k: v for k, v in manifest.items() if k not in ("format", "version", "members")}
     archive.write(path, fields, [tmp_path / "database.sql.gz", tmp_path / "media.tar.gz"])
-    result = make(drill.measured, "restore", BACKUP=path, NOINPUT=1)
+    result = make(drill.env, "restore", BACKUP=path, NOINPUT=1)
     refused(drill, result, "The database could not be restored", before)
     assert "division by zero" in result.stderr

@@ -34,7 +34,10 @@ CONTACT = ["/contact/"]
 ROUNDS = 3  # 3 x 10 paths = 30 requests
 FAST = 1.0  # seconds: far below the 13-15 s a page took before the breaker
 
-pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="process groups (Linux only)")
+pytestmark = [
+    pytest.mark.skipif(sys.platform != "linux", reason="process groups (Linux only)"),
+    pytest.mark.same_on_every_database,  # its site is a SQLite file of its own
+]
 
 
 @pytest.fixture(scope="module")

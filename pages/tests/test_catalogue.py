@@ -282,9 +282,7 @@ def test_a_term_change_empties_the_page_cache(
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(
-    "count", [10, pytest.param(200, marks=[pytest.mark.no_cover, pytest.mark.slow])]
-)
+@pytest.mark.parametrize("count", [10, pytest.param(200, marks=pytest.mark.slow)])
 def test_query_budgets_hold_at_any_size(client, django_assert_max_num_queries, count, settings):
     from pages.caching.shared import forget
 

@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from conftest import audit_pages, sign_in
+from conftest import audit_pages, signed_in
 from pages.catalogue.models import CatalogueEntryPage, CatalogueIndexPage, Term
 from pages.tests.test_moderation_browser import new_tab, open_actions
 
@@ -87,7 +87,7 @@ def test_an_editor_adds_an_entry_with_a_new_licence_and_a_moderator_publishes_it
     index = CatalogueIndexPage.objects.get(locale__language_code="en")
 
     context, tab = new_tab(browser)
-    sign_in(tab, seeded_site, "editor")
+    signed_in(tab, seeded_site, "editor")
     # A new licence, as data.
     tab.goto(f"{seeded_site}/admin/snippets/catalogue/term/add/")
     tab.locator("#id_vocabulary").select_option("licence")
@@ -112,7 +112,7 @@ def test_an_editor_adds_an_entry_with_a_new_licence_and_a_moderator_publishes_it
     assert not entry.live
 
     context, tab = new_tab(browser)
-    sign_in(tab, seeded_site, "moderator")
+    signed_in(tab, seeded_site, "moderator")
     tab.goto(f"{seeded_site}/admin/pages/{entry.pk}/edit/")
     open_actions(tab)
     tab.get_by_role("button", name=re.compile(r"^Approve( and publish)?$", re.I)).click()

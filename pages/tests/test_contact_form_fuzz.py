@@ -67,9 +67,6 @@ def browser_session(site_tree, contacts):
     return client
 
 
-# Thousands of posts through lines the other contact-form tests already cover: not measured for
-# coverage, which would make it four times slower.
-@pytest.mark.no_cover
 @settings(
     max_examples=EXAMPLES,
     deadline=None,

@@ -17,7 +17,10 @@ import pytest
 
 from .servers import copy_site, site_env, start_gunicorn, start_redis, stop
 
-pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="process groups (Linux only)")
+pytestmark = [
+    pytest.mark.skipif(sys.platform != "linux", reason="process groups (Linux only)"),
+    pytest.mark.same_on_every_database,  # its site is a SQLite file of its own
+]
 
 CACHED = ["/", "/about/", "/contact/"]  # the contact page is cached like any page
 UNCACHED = ["/research/", "/search/?q=open", "/no-such-page/", "/es/", "/news/"]

@@ -81,14 +81,19 @@ def run_documented(env, line):
 
 
 @pytest.fixture(scope="module")
-def database():
+def database(django_db_setup, django_db_blocker):
+    """A database of the drill's own as the migrations leave it: made from the run's migrated
+    template (pages/tests/databases.py) rather than by a second run of the same migrations on
+    the same server (some 20 s of a core; the test database's build runs them with `migrate`).
+    The release steps' `migrate` then has nothing to apply, as at every release but the first,
+    and still does what each release's does (the default Site to DJANGO_SITE_URL)."""
     import psycopg
 
     name = f"ioi_drill_{secrets.token_hex(4)}"
     parts = urlsplit(DATABASE_URL)
     server = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(server, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
+    with django_db_blocker.unblock():
+        django_db_setup.postgres_migrated_database(name)
     yield urlunsplit(parts._replace(path=f"/{name}"))
     with psycopg.connect(server, autocommit=True) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -18,7 +18,10 @@ import pytest
 
 from .servers import copy_site, manage, production_env, start_gunicorn, start_nginx, stop, visitor
 
-pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="process groups (Linux only)")
+pytestmark = [
+    pytest.mark.skipif(sys.platform != "linux", reason="process groups (Linux only)"),
+    pytest.mark.same_on_every_database,  # its site is a SQLite file of its own
+]
 
 SITE = "https://ioi.test"
 WORKERS = 2

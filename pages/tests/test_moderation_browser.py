@@ -12,7 +12,7 @@ import time_machine
 from django.core.management import call_command
 from django.utils import timezone
 
-from conftest import CSP_VIOLATIONS, add_page, sign_in, watch_csp
+from conftest import CSP_VIOLATIONS, add_page, sign_in, signed_in, watch_csp
 from pages.models import ImpactPage, StandardPage
 
 pytestmark = [
@@ -107,7 +107,7 @@ def test_a_scheduled_page_goes_live_when_publish_scheduled_runs_after_its_time(
     go_live = (timezone.now() + timedelta(hours=3)).replace(second=0, microsecond=0)
 
     context, tab = new_tab(browser)
-    sign_in(tab, seeded_site, "moderator")
+    signed_in(tab, seeded_site, "moderator")
     tab.goto(f"{seeded_site}/admin/pages/{page.pk}/edit/")
     tab.get_by_role("button", name="Toggle status").click()
     tab.get_by_role("button", name="Set schedule").click()
@@ -175,7 +175,7 @@ def test_wagtails_content_checker_finds_no_issue_on_the_seeded_pages(
     runs on every page an editor views; each count must be 0."""
     make_user("editor")
     context, tab = new_tab(browser)
-    sign_in(tab, seeded_site, "editor")
+    signed_in(tab, seeded_site, "editor")
     problems = {}
     for path in SEEDED_PAGES:
         tab.goto(f"{seeded_site}{path}")

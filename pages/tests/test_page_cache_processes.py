@@ -86,7 +86,10 @@ def about_form(client, about_id, introduction, **extra):
     return data
 
 
-pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="process groups (Linux only)")
+pytestmark = [
+    pytest.mark.skipif(sys.platform != "linux", reason="process groups (Linux only)"),
+    pytest.mark.same_on_every_database,  # its site is a SQLite file of its own
+]
 
 
 def test_a_publish_through_one_server_is_served_by_the_other_on_the_next_request(servers):

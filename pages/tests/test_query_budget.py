@@ -70,9 +70,7 @@ def check_budgets(client, django_assert_max_num_queries):
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "initiatives",
-    # The large site runs the same lines as the small one: not measured for coverage, which
-    # would make building it four times slower.
-    [10, pytest.param(200, marks=[pytest.mark.no_cover, pytest.mark.slow])],
+    [10, pytest.param(200, marks=pytest.mark.slow)],
 )
 def test_every_page_stays_within_its_budget(
     client, site_tree, contacts, feature, django_assert_max_num_queries, initiatives
@@ -99,9 +97,7 @@ SPANISH_TWINS = {
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(
-    "initiatives", [10, pytest.param(200, marks=[pytest.mark.no_cover, pytest.mark.slow])]
-)
+@pytest.mark.parametrize("initiatives", [10, pytest.param(200, marks=pytest.mark.slow)])
 def test_spanish_pages_cost_what_english_ones_do(
     client, site_tree, contacts, feature, django_assert_max_num_queries, initiatives
 ):
@@ -214,9 +210,7 @@ SECTION_BUDGETS = {
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(
-    "items", [10, pytest.param(200, marks=[pytest.mark.no_cover, pytest.mark.slow])]
-)
+@pytest.mark.parametrize("items", [10, pytest.param(200, marks=pytest.mark.slow)])
 def test_research_and_news_stay_within_their_budgets(
     client, site_tree, organisation, django_assert_max_num_queries, items
 ):

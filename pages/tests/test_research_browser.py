@@ -10,7 +10,7 @@ from pathlib import Path
 import bibtexparser
 import pytest
 
-from conftest import make_person, sign_in
+from conftest import make_person, signed_in
 from pages.models import NewsIndexPage, PublicationPage, ResearchIndexPage
 from pages.tests.test_moderation_browser import new_tab, open_actions
 
@@ -51,7 +51,7 @@ def test_an_editor_adds_a_report_a_moderator_publishes_it_and_a_reader_cites_it(
 
     # The editor fills in the report, uploads its PDF, names two authors, and submits it.
     context, tab = new_tab(browser)
-    sign_in(tab, seeded_site, "editor")
+    signed_in(tab, seeded_site, "editor")
     tab.goto(f"{seeded_site}/admin/pages/add/pages/publicationpage/{research.pk}/")
     tab.locator("#id_title").fill("What repositories cost")
     tab.locator("#id_published_on").fill("2024-03-05")
@@ -84,7 +84,7 @@ def test_an_editor_adds_a_report_a_moderator_publishes_it_and_a_reader_cites_it(
 
     # The moderator approves and publishes it.
     context, tab = new_tab(browser)
-    sign_in(tab, seeded_site, "moderator")
+    signed_in(tab, seeded_site, "moderator")
     tab.goto(f"{seeded_site}/admin/pages/{publication.pk}/edit/")
     open_actions(tab)
     tab.get_by_role("button", name=re.compile(r"^Approve( and publish)?$", re.I)).click()
@@ -122,7 +122,7 @@ def test_an_editor_writes_a_tagged_news_post(seeded_site, make_user, browser, sc
     make_user("editor")
     news = NewsIndexPage.objects.get(locale__language_code="en")
     context, tab = new_tab(browser)
-    sign_in(tab, seeded_site, "editor")
+    signed_in(tab, seeded_site, "editor")
     tab.goto(f"{seeded_site}/admin/pages/add/pages/newspage/{news.pk}/")
     tab.locator("#id_title").fill("A new round of the fund opens")
     add_author(tab, 0)

@@ -11,7 +11,7 @@ import re
 import pytest
 from wagtail.models import Page
 
-from conftest import add_page, axe_violations, paragraph, sign_in
+from conftest import add_page, axe_violations, paragraph, sign_in, signed_in
 from pages.models import InitiativeIndexPage, InitiativePage
 from pages.tests.test_moderation_browser import new_tab, open_actions
 from pages.tests.translating import spanish
@@ -76,7 +76,7 @@ def test_an_initiative_is_translated_moderated_switched_to_and_marked_out_of_dat
 
     # The editor submits it for translation into Spanish.
     context, tab = new_tab(browser)
-    sign_in(tab, seeded_site, "editor")
+    signed_in(tab, seeded_site, "editor")
     tab.goto(f"{seeded_site}/admin/pages/{english.get_parent().pk}/")
     row = tab.locator("tr", has_text="Community audit fund")
     row.get_by_role("button", name=re.compile("More options")).click()
@@ -93,7 +93,7 @@ def test_an_initiative_is_translated_moderated_switched_to_and_marked_out_of_dat
 
     # The translator translates every segment, the slug included, then submits it.
     context, tab = new_tab(browser)
-    sign_in(tab, seeded_site, "translator")
+    signed_in(tab, seeded_site, "translator")
     tab.goto(f"{seeded_site}/admin/pages/{spanish_page.pk}/edit/")
     tab.locator(".js-translation-editor").wait_for()
     translate_every_segment(tab)
@@ -147,7 +147,7 @@ def test_an_initiative_is_translated_moderated_switched_to_and_marked_out_of_dat
 
     # The English page changes and is published: the translation is out of date.
     context, tab = new_tab(browser)
-    sign_in(tab, seeded_site, "moderator")
+    signed_in(tab, seeded_site, "moderator")
     tab.goto(f"{seeded_site}/admin/pages/{english.pk}/edit/")
     tab.locator("#id_summary").fill("Grants for communities that audit their infrastructure.")
     open_actions(tab)
