@@ -925,14 +925,24 @@ def no_csp_violations():
     assert not CSP_VIOLATIONS, CSP_VIOLATIONS
 
 
+@contextmanager
+def browser_tab(browser, **options):
+    """A tab at a desktop's width in a context of its own (`options`: Playwright's, such as
+    java_script_enabled=False), closed afterwards."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, **options)
+    tab = context.new_page()
+    tab.set_default_timeout(15_000)
+    try:
+        yield tab
+    finally:
+        context.close()
+
+
 @pytest.fixture
 def page_in_browser(browser):
     """A tab; the test fails if the page broke its Content-Security-Policy anywhere."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    tab = context.new_page()
-    tab.set_default_timeout(15_000)
     violations = []
-    watch_csp(tab, violations)
-    yield tab
-    context.close()
+    with browser_tab(browser) as tab:
+        watch_csp(tab, violations)
+        yield tab
     assert not violations, violations

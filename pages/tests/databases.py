@@ -256,44 +256,39 @@ class TestDatabase:
         """A new PostgreSQL database `name` as the migrations leave one, from the run's template
         (its `seeded` schema dropped): what a first deployment's `migrate` makes, in a second
         instead of some twenty."""
-        import psycopg
-
-        template = template_name(connection.settings_dict["NAME"])
-        with connection.creation._nodb_cursor() as cursor:
-            cursor.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
-        with psycopg.connect(**self._postgres_address(name)) as copy:
-            copy.execute(f'DROP SCHEMA "{SEEDED}" CASCADE')
-
-    def _postgres_address(self, name):
-        server = connection.settings_dict
-        return {
-            "dbname": name,
-            "host": server["HOST"] or None,
-            "port": server["PORT"] or None,
-            "user": server["USER"] or None,
-            "password": server["PASSWORD"] or None,
-        }
+        self._postgres_database_from_template(name, seeded=False)
 
     def postgres_seeded_database(self, name):
         """A new PostgreSQL database `name` holding the seeded site, from the run's template
         (for a process test that serves the seeded site on PostgreSQL, instead of migrating and
         seeding a database of its own: a minute and a half). Its `seeded` schema is dropped, so
         it holds what a released site's database holds."""
+        self._postgres_database_from_template(name, seeded=True)
+
+    def _postgres_database_from_template(self, name, seeded):
         import psycopg
 
         template = template_name(connection.settings_dict["NAME"])
         with connection.creation._nodb_cursor() as cursor:
             cursor.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
-        with psycopg.connect(**self._postgres_address(name)) as copy:
-            tables = [
-                (table, True)
-                for (table,) in copy.execute(
-                    "SELECT table_name FROM information_schema.tables WHERE table_schema = %s",
-                    [SEEDED],
-                )
-            ]
-            sequences = copy.execute(SEQUENCES).fetchall()
-            copy.execute(copying_statements(tables, sequences, SEEDED))
+        server = connection.settings_dict
+        with psycopg.connect(
+            dbname=name,
+            host=server["HOST"] or None,
+            port=server["PORT"] or None,
+            user=server["USER"] or None,
+            password=server["PASSWORD"] or None,
+        ) as copy:
+            if seeded:
+                tables = [
+                    (table, True)
+                    for (table,) in copy.execute(
+                        "SELECT table_name FROM information_schema.tables WHERE table_schema = %s",
+                        [SEEDED],
+                    )
+                ]
+                sequences = copy.execute(SEQUENCES).fetchall()
+                copy.execute(copying_statements(tables, sequences, SEEDED))
             copy.execute(f'DROP SCHEMA "{SEEDED}" CASCADE')
 
 

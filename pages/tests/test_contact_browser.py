@@ -7,7 +7,7 @@ import time_machine
 from django.core import mail
 from django.utils import timezone
 
-from conftest import axe_violations
+from conftest import axe_violations, browser_tab
 from pages.contacts.forms import MIN_FILL_SECONDS
 from pages.contacts.models import ContactMessage
 
@@ -26,13 +26,8 @@ def tab_to(tab, selector, limit=40):
 @pytest.fixture
 def tab_without_javascript(browser):
     """A tab whose pages run no script (Playwright's own checks still run)."""
-    context = browser.new_context(
-        viewport={"width": 1280, "height": 900}, java_script_enabled=False
-    )
-    tab = context.new_page()
-    tab.set_default_timeout(15_000)
-    yield tab
-    context.close()
+    with browser_tab(browser, java_script_enabled=False) as tab:
+        yield tab
 
 
 def test_visitor_sends_a_message_with_the_keyboard_only(seeded_site, page_in_browser, request):
