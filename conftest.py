@@ -61,7 +61,12 @@ from pages.models import (
 )
 from pages.people.models import Person
 from pages.tests import servers
-from pages.tests.databases import Snapshot, TestDatabase, template_name
+from pages.tests.databases import (
+    Snapshot,
+    TestDatabase,
+    reset_after_transactional_tests,
+    template_name,
+)
 
 # Debian's Chromium. Its "old headless shell" (package chromium-headless-shell, the browser
 # without the desktop browser's user interface, as Playwright itself uses for headless runs)
@@ -137,7 +142,8 @@ def pytest_collection_modifyitems(items):
     """The order tests are handed out in: the slow ones first, so that a run ends with short
     tests on both cores rather than one core finishing a long test alone (longest first, as
     far as a scheduler without figures can). pytest-django's order holds: tests in a
-    transaction before transactional ones (whose flush empties every table). So:
+    transaction before transactional ones (after each, the tables are put back as the
+    migrations left them: pages/tests/databases.py). So:
 
     1. the tests marked `opening` (the first run of `make run`: no test database needed), and
        one slow test in a transaction, whose process builds the test database;
@@ -151,7 +157,9 @@ def pytest_collection_modifyitems(items):
 
     A run with no test marked `opening` (a subset, or .ci/run's PostgreSQL pass) opens with the
     slow tests that need no test database at all (nor the released site, which on SQLite starts
-    from its copy), or failing those with a process-test file."""
+    from its copy), or failing those with a process-test file; and the quick tests that need
+    neither come straight after the one that builds the test database, not last: the other
+    process's work meanwhile (on PostgreSQL the build takes some 40 s)."""
     groups = {0: [], 1: [], 2: []}
     for item in items:
         groups[database_use(item)].append(item)
@@ -163,30 +171,35 @@ def pytest_collection_modifyitems(items):
     def in_a_process_file(item):
         return file_of(item) in SHARED_BY_THE_FILE
 
+    def needs_no_database(item):
+        return not {"django_db_setup", "released_site"} & set(item.fixturenames)
+
     slow_without_db = [item for item in groups[2] if id(item) in slow]
     opening = [item for item in slow_without_db if item.get_closest_marker("opening")]
+    filling = []
     if not opening:
         opening = [
             item
             for item in slow_without_db
-            if not in_a_process_file(item)
-            and not {"django_db_setup", "released_site"} & set(item.fixturenames)
+            if not in_a_process_file(item) and needs_no_database(item)
         ]
+        filling = [i for i in groups[2] if id(i) not in slow and needs_no_database(i)]
     if not opening:
         first = next((file_of(item) for item in slow_without_db if in_a_process_file(item)), None)
         opening = [item for item in slow_without_db if file_of(item) == first]
-    opened = {id(item) for item in opening}
+    opened = {id(item) for item in [*opening, *filling]}
     slow_with_db = [item for item in groups[0] if id(item) in slow]
     items[:] = [
         *opening,
         *slow_with_db[:1],
+        *filling,
         *(i for i in slow_without_db if id(i) not in opened and not in_a_process_file(i)),
         *slow_with_db[1:],
         *(i for i in slow_without_db if id(i) not in opened and in_a_process_file(i)),
         *(item for item in groups[0] if id(item) not in slow),
         *(item for item in groups[1] if id(item) in slow),
         *(item for item in groups[1] if id(item) not in slow),
-        *(item for item in groups[2] if id(item) not in slow),
+        *(item for item in groups[2] if id(item) not in slow and id(item) not in opened),
     ]
 
 
@@ -229,7 +242,8 @@ def django_db_setup(
     with django_db_blocker.unblock():
         database = TestDatabase(folder)
         old_config = database.set_up(verbosity=verbosity, while_waiting=build_the_released_site)
-    yield database
+    with reset_after_transactional_tests(database):
+        yield database
     with django_db_blocker.unblock():
         teardown_databases(old_config, verbosity=verbosity)
 
@@ -313,7 +327,7 @@ def paragraph(html):
 
 def root_collection():
     """Wagtail's root collection, where images and documents go; recreated, like the root page,
-    after a transactional test's flush has emptied every table."""
+    where a test has emptied every table (`manage.py flush` in the seed's tests)."""
     return Collection.get_first_root_node() or Collection.add_root(name="Root")
 
 
@@ -325,8 +339,8 @@ def make_image(title="Workshop", size=(1600, 900)):
 
 
 def tree_root():
-    """Wagtail's root page; recreated, with the default locale, after a transactional test's
-    flush has emptied every table."""
+    """Wagtail's root page; recreated, with the default locale, where a test has emptied every
+    table (`manage.py flush` in the seed's tests)."""
     root = Page.get_first_root_node()
     if root is None:
         Locale.objects.get_or_create(language_code="en")
@@ -594,7 +608,7 @@ def world(build):
     few hundredths of a second where building took tenths, and what it returned read again
     from the database. The fixtures it builds on are set up first, as for any fixture, and read
     again after, since the world may have changed their rows (a parent's child count).
-    A transactional test, whose database a flush may have emptied, builds it. A world is kept
+    A transactional test, outside any transaction to roll back to, builds it. A world is kept
     only for tables its builder changed: the test's other fixtures should add their rows after
     it (ask for the world first), as with `site_tree`."""
     key = f"{build.__module__}.{build.__qualname__}"
@@ -623,7 +637,7 @@ def world(build):
 @pytest.fixture
 def site_tree(site_tree_snapshot, db):
     """The small site of `build_site()`. In a test in a transaction it is put back from the
-    process's snapshot; a transactional test (whose database a flush may have emptied) builds
+    process's snapshot; a transactional test (outside any transaction to roll back to) builds
     it."""
     if site_tree_snapshot.tables is None or not connection.in_atomic_block:
         return build_site()
@@ -658,7 +672,7 @@ def organisation(db):
 
 def make_contacts(organisation):
     """Three contacts: general (the primary), press, and a funding one kept off the site."""
-    # The purposes come from a data migration; get_or_create also serves after a flush. In
+    # The purposes come from a data migration; get_or_create also serves on emptied tables. In
     # English, since a Spanish purpose may have the same name.
     english = Locale.get_default()
     general, _ = ContactPurpose.objects.get_or_create(name="General", locale=english)
@@ -711,8 +725,7 @@ ROLE_GROUPS = {
 
 def role_groups():
     """The role groups and the moderation workflow, as the migration makes them; recreated
-    after a transactional test's flush has emptied every table (test_roles.py runs
-    `sync_roles` itself)."""
+    where a test has emptied every table (test_roles.py runs `sync_roles` itself)."""
     groups = {group.name: group for group in Group.objects.filter(name__in=ROLES)}
     if len(groups) == len(ROLES):
         return groups

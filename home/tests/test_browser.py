@@ -56,6 +56,7 @@ PUBLIC_PAGES = [
 ]
 
 
+@pytest.mark.same_on_every_database  # the markup and styles axe audits
 def test_axe_finds_no_accessibility_violations_on_the_public_pages(seeded_site, browser):
     assert audit_pages(browser, seeded_site, PUBLIC_PAGES) == ""
 

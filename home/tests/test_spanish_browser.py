@@ -26,6 +26,7 @@ SPANISH_PAGES = [
 ]
 
 
+@pytest.mark.same_on_every_database  # the markup and styles axe audits
 def test_axe_finds_no_violations_on_the_spanish_pages(seeded_site, browser):
     def in_spanish(path, response, tab):
         assert response.status == (404 if "no-existe" in path else 200), path

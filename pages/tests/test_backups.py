@@ -32,6 +32,19 @@ VENDOR = connection.vendor
 OTHER_VENDOR = {"sqlite": "postgresql", "postgresql": "sqlite"}[VENDOR]
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _migrations_read(django_db_setup, django_db_blocker):
+    """A restore's check reads the migration graph, and wagtail-localize's first migration asks
+    the database a question when Python first imports it. Imported here once, with the test
+    database open, as it would be where the command runs, so that pytest-django's guard in the
+    tests below catches the command's own use of the database, not that import (which passed
+    or failed by whichever test happened to run first in the process)."""
+    from django.db.migrations.loader import MigrationLoader
+
+    with django_db_blocker.unblock():
+        MigrationLoader(None, ignore_no_migrations=True)
+
+
 @pytest.fixture
 def folders(tmp_path, settings):
     """A media folder with an image and a document, and an empty folder for backups."""

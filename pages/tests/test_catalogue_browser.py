@@ -55,6 +55,7 @@ def test_a_keyboard_reader_filters_adds_three_and_compares_without_javascript(se
     context.close()
 
 
+@pytest.mark.same_on_every_database  # the markup and styles axe audits
 def test_axe_finds_nothing_on_the_catalogue_in_english_and_spanish(seeded_site, browser):
     two = "e=zenodo&e=dspace"
     four = "e=zenodo&e=dspace&e=dataverse&e=invenio-rdm"
