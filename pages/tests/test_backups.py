@@ -32,13 +32,14 @@ VENDOR = connection.vendor
 OTHER_VENDOR = {"sqlite": "postgresql", "postgresql": "sqlite"}[VENDOR]
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _migrations_read(django_db_setup, django_db_blocker):
+@pytest.fixture(scope="module")
+def migrations_read(django_db_setup, django_db_blocker):
     """A restore's check reads the migration graph, and wagtail-localize's first migration asks
     the database a question when Python first imports it. Imported here once, with the test
     database open, as it would be where the command runs, so that pytest-django's guard in the
     tests below catches the command's own use of the database, not that import (which passed
-    or failed by whichever test happened to run first in the process)."""
+    or failed by whichever test happened to run first in the process). Through `folders`: the
+    tests that start processes of their own do not wait for the test database."""
     from django.db.migrations.loader import MigrationLoader
 
     with django_db_blocker.unblock():
@@ -46,7 +47,7 @@ def _migrations_read(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture
-def folders(tmp_path, settings):
+def folders(tmp_path, settings, migrations_read):
     """A media folder with an image and a document, and an empty folder for backups."""
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.BACKUP_DIR = tmp_path / "backups"
