@@ -10,14 +10,18 @@ from wagtail.models import Locale, Page, Site
 from pages.editorial.roles import ROLES
 
 
-@pytest.mark.django_db(transaction=True)
-def test_a_transactional_tests_teardown_leaves_the_database_as_the_migrations_left_it():
-    migrated = {
+def what_the_migrations_write():
+    return {
         "groups": set(Group.objects.values_list("name", flat=True)),
         "pages": set(Page.objects.values_list("url_path", flat=True)),
         "sites": Site.objects.count(),
         "locales": set(Locale.objects.values_list("language_code", flat=True)),
     }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_transactional_tests_teardown_leaves_the_database_as_the_migrations_left_it():
+    migrated = what_the_migrations_write()
     assert set(ROLES) <= migrated["groups"] and migrated["pages"] and migrated["sites"] == 1
 
     Group.objects.create(name="Left behind")
@@ -28,9 +32,4 @@ def test_a_transactional_tests_teardown_leaves_the_database_as_the_migrations_le
     TransactionTestCase(methodName="__init__")._fixture_teardown()
 
     assert not Group.objects.filter(name="Left behind").exists()
-    assert {
-        "groups": set(Group.objects.values_list("name", flat=True)),
-        "pages": set(Page.objects.values_list("url_path", flat=True)),
-        "sites": Site.objects.count(),
-        "locales": set(Locale.objects.values_list("language_code", flat=True)),
-    } == migrated
+    assert what_the_migrations_write() == migrated
