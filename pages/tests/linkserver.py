@@ -47,6 +47,19 @@ class Handler(BaseHTTPRequestHandler):
             server.host_headers.append(self.headers.get("Host"))
         if server.shared is not None:
             server.shared.enter()
+        answering = True
+
+        def answered():
+            # Counted out before the answer is sent: once the client has it, it may start its
+            # next request at once, and that one must not be counted beside this one.
+            nonlocal answering
+            if answering:
+                answering = False
+                with server.lock:
+                    server.open_now -= 1
+                if server.shared is not None:
+                    server.shared.leave()
+
         try:
             if server.on_request:
                 server.on_request(self)  # while the client is still waiting for the answer
@@ -68,6 +81,7 @@ class Handler(BaseHTTPRequestHandler):
             else:
                 status, location = self.routes.get(path, (404, None))
             body = b"ok" if status == 200 else b"not ok"
+            answered()
             self.send_response(status)
             if location:
                 self.send_header("Location", location)
@@ -77,10 +91,7 @@ class Handler(BaseHTTPRequestHandler):
             if with_body:
                 self.wfile.write(body)
         finally:
-            with server.lock:
-                server.open_now -= 1
-            if server.shared is not None:
-                server.shared.leave()
+            answered()
 
     def drip(self, seconds):
         """A server that answers a byte at a time, each soon enough to keep a read timeout
