@@ -20,7 +20,7 @@ from wagtail.admin.panels import (
     TabbedInterface,
 )
 from wagtail.api import APIField
-from wagtail.models import Orderable, Page, PageManager
+from wagtail.models import Orderable, Page, PageManager, PagePermissionTester
 from wagtail.query import PageQuerySet
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
@@ -165,6 +165,28 @@ class EntryQuerySet(PageQuerySet):
             .select_related("legal_form", "hosting", "maintenance")
             .prefetch_related("categories")
         )
+
+
+class EntryPermissionTester(PagePermissionTester):
+    """Wagtail's checks, and one more: copying, moving or deleting an entry takes permission to
+    add pages there (held on the catalogue or above it). Wagtail would offer them to anyone who
+    may edit the entry: to a provider, who holds edit on their own entries alone
+    (docs/roles.md#providers) and whose admin refuses those addresses, so they saw three
+    actions in the editor's menu that answered 403. Editors, moderators and administrators
+    hold add, so nothing changes for them; translators, who hold edit alone on the Spanish
+    pages, copy and delete no page in any case (docs/roles.md)."""
+
+    def _may_add_here(self):
+        return self.user.is_superuser or "add" in getattr(self, "permissions", ())
+
+    def can_copy(self):
+        return self._may_add_here() and super().can_copy()
+
+    def can_move(self):
+        return self._may_add_here() and super().can_move()
+
+    def can_delete(self, ignore_bulk=False):
+        return self._may_add_here() and super().can_delete(ignore_bulk)
 
 
 class CatalogueEntryPage(PreviewedAsServed, OneQueryViewRestrictions, Page):
@@ -498,6 +520,9 @@ class CatalogueEntryPage(PreviewedAsServed, OneQueryViewRestrictions, Page):
     class Meta:
         verbose_name = "catalogue entry"
         verbose_name_plural = "catalogue entries"
+
+    def permissions_for_user(self, user):
+        return EntryPermissionTester(user, self)
 
     def clean(self):
         super().clean()
