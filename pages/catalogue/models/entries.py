@@ -171,10 +171,11 @@ class EntryPermissionTester(PagePermissionTester):
     """Wagtail's checks, and one more: copying, moving or deleting an entry takes permission to
     add pages there (held on the catalogue or above it). Wagtail would offer them to anyone who
     may edit the entry: to a provider, who holds edit on their own entries alone
-    (docs/roles.md#providers) and whose admin refuses those addresses, so they saw three
-    actions in the editor's menu that answered 403. Editors, moderators and administrators
-    hold add, so nothing changes for them; translators, who hold edit alone on the Spanish
-    pages, copy and delete no page in any case (docs/roles.md)."""
+    (docs/roles.md#providers) and whose admin refuses those addresses, so the editor's menu
+    offered them Copy, and Move and Delete on an entry never published, each answering 403.
+    Editors, moderators and administrators hold add, so nothing changes for them; translators,
+    who hold edit alone on the Spanish pages, copy and delete no page in any case
+    (docs/roles.md)."""
 
     def _may_add_here(self):
         return self.user.is_superuser or "add" in getattr(self, "permissions", ())
